@@ -1,0 +1,41 @@
+from app.engine.document import Document, normalise_text, split_paragraphs, split_sentences
+
+
+def test_normalise_text_folds_line_ends_spaces_and_blank_runs() -> None:
+    raw = "\ufeffTitle\r\n\r\n\r\n\r\nBody\u00a0text  here\t \r\nnext\u200b line  "
+    assert normalise_text(raw) == "Title\n\nBody text here\nnext line"
+
+
+def test_normalise_text_is_idempotent() -> None:
+    raw = "A  b\r\n\n\n\nc \u2003d"
+    once = normalise_text(raw)
+    assert normalise_text(once) == once
+
+
+def test_split_sentences_keeps_dotted_tokens_whole() -> None:
+    text = "The C2 was evil.com at 10.1.2.3 on v2.1. Then e.g. the U.S. government reacted. Done!"
+    sentences = [s.text for s in split_sentences(text)]
+    assert sentences == [
+        "The C2 was evil.com at 10.1.2.3 on v2.1.",
+        "Then e.g. the U.S. government reacted.",
+        "Done!",
+    ]
+
+
+def test_split_sentences_offsets_point_into_text() -> None:
+    text = "First one. Second one?\n- a list item\n\n1. Numbered item"
+    for span in split_sentences(text):
+        assert text[span.start : span.end] == span.text
+    assert [s.text for s in split_sentences(text)][-1] == "1. Numbered item"
+
+
+def test_split_paragraphs_on_blank_lines() -> None:
+    text = "one\nstill one\n\ntwo\n\n\nthree"
+    assert [p.text for p in split_paragraphs(text)] == ["one\nstill one", "two", "three"]
+
+
+def test_document_sha256_identifies_normalised_text() -> None:
+    a = Document.from_raw("Same text.\r\n")
+    b = Document.from_raw("Same text.")
+    assert a.sha256 == b.sha256
+    assert a.sha256 != Document.from_raw("Other text.").sha256
