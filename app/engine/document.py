@@ -19,7 +19,29 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # an opener; a period inside a token (1.2.3.4, evil.com, v2.1) never ends one.
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr st inc ltd co corp jr sr no fig al approx u.s u.k".split()
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jr",
+        "sr",
+        "no",
+        "fig",
+        "al",
+        "approx",
+        "u.s",
+        "u.k",
+    ]
 )
 _LIST_MARKER = re.compile(r"(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})\.")
 _PARA_SPLIT = re.compile(r"\n\s*\n")

@@ -48,12 +48,16 @@ def ground(text: str, quote: str, *, hint: int = 0) -> Evidence:
     if hit.method == "none":
         return Evidence(quote=quote, start=0, end=0, grounded=False)
     grounded = hit.method != "fuzzy" and spans_match(text, hit.start, hit.end, quote)
-    return Evidence(quote=text[hit.start : hit.end], start=hit.start, end=hit.end, grounded=grounded)
+    return Evidence(
+        quote=text[hit.start : hit.end], start=hit.start, end=hit.end, grounded=grounded
+    )
 
 
 def evidence_at(text: str, start: int, end: int) -> Evidence:
     """Evidence for a span already known to be in ``text``."""
-    return Evidence(quote=text[start:end], start=start, end=end, grounded=0 <= start < end <= len(text))
+    return Evidence(
+        quote=text[start:end], start=start, end=end, grounded=0 <= start < end <= len(text)
+    )
 
 
 def spans_match(text: str, start: int, end: int, quote: str) -> bool:
