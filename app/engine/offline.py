@@ -1,0 +1,64 @@
+"""The offline extractor: deterministic, no network; the embedded default."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from app.engine.actions import find_action_items
+from app.engine.actors import find_actors
+from app.engine.brief import Brief, Provenance
+from app.engine.document import Document
+from app.engine.indicators import scan_indicators
+from app.engine.kind import detect_kind, guess_title
+from app.engine.links import find_links
+from app.engine.summary import summarise
+
+OFFLINE_VERSION = "offline-1"
+T = TypeVar("T")
+
+
+class OfflineExtractor:
+    """Gazetteers, rules and an extractive summary; the same text always gives the same brief."""
+
+    name = "offline"
+
+    async def extract(self, doc: Document) -> Brief:
+        """Build a brief from the document alone, off the event loop (it is CPU-bound)."""
+        return await asyncio.to_thread(extract_offline, doc)
+
+
+def extract_offline(doc: Document) -> Brief:
+    """Run every offline stage over ``doc`` and assemble the brief (synchronous core)."""
+    durations: dict[str, float] = {}
+    kind = doc.kind or _timed(durations, "kind", lambda: detect_kind(doc))
+    scan = _timed(durations, "indicators", lambda: scan_indicators(doc.text))
+    actor_scan = _timed(durations, "actors", lambda: find_actors(doc))
+    links = _timed(durations, "links", lambda: find_links(doc, actor_scan.actors))
+    items = _timed(durations, "action_items", lambda: find_action_items(doc, kind))
+    summary = _timed(durations, "summary", lambda: summarise(doc))
+    return Brief(
+        kind=kind,
+        title=doc.title or guess_title(doc),
+        summary=summary.summary,
+        key_points=summary.key_points,
+        actors=actor_scan.actors,
+        links=links,
+        action_items=items,
+        indicators=scan.indicators,
+        techniques=scan.techniques,
+        targets=actor_scan.targets,
+        references=scan.references,
+        provenance=Provenance(
+            extractor="offline", prompt_version=OFFLINE_VERSION, durations_ms=durations
+        ),
+    )
+
+
+def _timed(durations: dict[str, float], stage: str, step: Callable[[], T]) -> T:
+    started = time.perf_counter()
+    result = step()
+    durations[stage] = round((time.perf_counter() - started) * 1000, 3)
+    return result

@@ -1,0 +1,110 @@
+"""Countries, regions and sectors: who is blamed (a country actor) and who is targeted.
+
+A country mention is an attribution when the words around it say so ("linked to China",
+"China-based threat actor", "Chinese state-sponsored group"); otherwise, like a region or a
+sector, it is a target only when its sentence speaks of targeting or attacks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from app.engine.document import Span
+from app.engine.gazetteer import ADJECTIVE, Gazetteer, Hit
+
+_ACTOR_NOUNS = (
+    r"threat|threats|APTs?|hackers?|hacking|actors?|groups?|adversar\w*|espionage|cyberespionage"
+    r"|cyber-espionage|operators?|clusters?|attackers?|gangs?|crews?|intrusion\w*|offensive"
+    r"|state-sponsored|state-backed|nation-state|intelligence|spies|military|malware|backdoors?"
+    r"|campaigns?|cyber|government-backed|government-sponsored|operations|apt"
+)
+_AFTER_ADJECTIVE = re.compile(rf"^[\s-]+(?:[\w-]+\s+){{0,2}}?(?:{_ACTOR_NOUNS})\b")
+_AFTER_NAME_STRONG = re.compile(
+    r"^-(?:nexus|linked|backed|sponsored|aligned|affiliated|attributed|directed)\b"
+)
+_AFTER_NAME_WEAK = re.compile(
+    rf"^(?:-(?:based|related|origin|made)|['’]s)\s+(?:[\w-]+\s+){{0,2}}?(?:{_ACTOR_NOUNS})\b"
+)
+_BEFORE_NAME = re.compile(
+    r"(?:(?:linked|attributed|tied|connected|traced|links?|linking|attributes?|attributing)"
+    r"(?:\s+\S+){0,6}?\s+to|(?:sponsored|backed|directed|run|operated|supported|tasked)\s+by"
+    r"|on behalf of|associated with|working for|(?:originat\w*|operat\w*) (?:in|from|out of))"
+    r"\s+(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+_TARGETING = re.compile(
+    r"\b(?:target\w*|victim\w*|attack\w*|against|compromis\w*|breach\w*|intrusions?|infect\w*"
+    r"|espionage|spear-?phish\w*|phishing|affected|impacted|hit|struck|focus\w* on)\b",
+    re.IGNORECASE,
+)
+_SECTOR_CONTEXT = re.compile(
+    r"\b(?:sectors?|industr(?:y|ies)|organi[sz]ations?|companies|firms|entities|providers?"
+    r"|operators|agencies|institutions|networks|victims|customers|businesses|enterprises"
+    r"|verticals|bodies|departments|facilities|targets?\w*|attack\w*|against|including)\b",
+    re.IGNORECASE,
+)
+_NOT_A_SECTOR_AFTER = re.compile(r"^-(?:backed|sponsored|linked|affiliated|aligned)\b")
+
+
+@dataclass
+class PlaceScan:
+    """Countries blamed for activity, and the regions and sectors targeted."""
+
+    attributed: dict[int, list[Hit]]  # country entity -> attribution mentions
+    regions: list[str]
+    sectors: list[str]
+
+
+def scan_places(text: str, hits: list[Hit], sentences: list[Span], gaz: Gazetteer) -> PlaceScan:
+    """Split place and sector mentions into attributions and targets."""
+    starts = [s.start for s in sentences]
+    result = PlaceScan({}, [], [])
+    country_ends = {h.end for h in hits if gaz.entities[h.entity].kind == "country"}
+    for hit in hits:
+        entity = gaz.entities[hit.entity]
+        if entity.kind == "country" and is_attribution(text, hit):
+            result.attributed.setdefault(hit.entity, []).append(hit)
+        elif entity.kind in {"country", "region"} and hit.flags & ADJECTIVE == 0:
+            if _in_targeting_sentence(text, hit, sentences, starts):
+                _add(result.regions, entity.name)
+        elif (
+            entity.kind == "sector"
+            and _is_targeted_sector(text, hit, country_ends)
+            and _in_targeting_sentence(text, hit, sentences, starts)
+        ):
+            _add(result.sectors, entity.name)
+    return result
+
+
+def is_attribution(text: str, hit: Hit) -> bool:
+    """True when a country mention says who is behind the activity."""
+    after = text[hit.end : hit.end + 60]
+    if hit.flags & ADJECTIVE:
+        return _AFTER_ADJECTIVE.match(after) is not None
+    if _AFTER_NAME_STRONG.match(after) or _AFTER_NAME_WEAK.match(after):
+        return True
+    return _BEFORE_NAME.search(text[max(0, hit.start - 80) : hit.start]) is not None
+
+
+def _in_targeting_sentence(text: str, hit: Hit, sentences: list[Span], starts: list[int]) -> bool:
+    index = bisect_right(starts, hit.start) - 1
+    if index < 0:
+        return False
+    sentence = sentences[index]
+    return _TARGETING.search(text, sentence.start, sentence.end) is not None
+
+
+def _is_targeted_sector(text: str, hit: Hit, country_ends: set[int]) -> bool:
+    if _NOT_A_SECTOR_AFTER.match(text[hit.end : hit.end + 20]):
+        return False
+    if hit.start in country_ends or hit.start - 1 in country_ends:
+        return False  # "Chinese government" is an actor's patron, not a sector
+    window = text[max(0, hit.start - 40) : hit.end + 30]
+    return _SECTOR_CONTEXT.search(window) is not None
+
+
+def _add(items: list[str], name: str) -> None:
+    if name not in items:
+        items.append(name)

@@ -1,0 +1,234 @@
+"""Extractive summary and key points: the document's most central sentences, in its own words.
+
+Sentences are scored against the document's centroid (the sum of their TF-IDF vectors, cut to
+its heaviest terms), which is linear in the document's size; long documents are read up to a
+candidate cap (every sentence of the opening, then paragraph leads only).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from app.engine.actions import is_chatty, is_explicit_item, is_imperative
+from app.engine.document import Document, Span, split_sentences
+from app.engine.kind import LIST_MARKER, guess_title, is_dateline, is_heading
+
+FULL_CANDIDATES = 300  # every sentence up to this many, then paragraph leads only
+MAX_CANDIDATES = 1200
+MAX_SCAN_CHARS = 400_000  # a summary of a huge document is drawn from its first 400 kB
+CENTROID_TERMS = 40
+REDUNDANCY = 0.5
+KEY_POINTS_MAX = 5
+RANK_DEPTH = 40  # MMR re-ranks this many best candidates; the rest keep their score order
+LEAD_PARAGRAPH_BOOST = 1.5  # news leads summarise; notes rarely have prose leads to boost
+KEY_POINTS_MIN = 3
+KEY_POINT_WORDS = 30
+MIN_WORDS = 5
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]*[a-z0-9]")
+_STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if
+    in into is it its itself just me more most my myself no nor not now of off on once only
+    or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves may might must shall one two new per via using used use based
+    as well including
+    """.split()  # noqa: SIM905
+)
+_LABELS_TO_SKIP = re.compile(
+    r"(?:attendees|participants|present|invitees|absent|apologies|date|time|location|"
+    r"facilitator|chair|note[- ]?taker|scribe|agenda|next sync|next meeting|cc|to|from|"
+    r"subject)\s*:",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(
+    r"^(?:based on (?:the )?[\w\s'’-]{1,40}, )?it is (?:evident|clear|apparent) that\s+", re.I
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A short extractive summary and a few key points."""
+
+    summary: str
+    key_points: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    index: int
+    text: str
+    terms: frozenset[str]
+    lead: bool
+    paragraph: int
+
+
+def summarise(doc: Document, *, max_words: int = 120) -> Summary:
+    """Summarise a document in at most ``max_words`` words, plus 3–5 key points."""
+    candidates = _candidates(doc)
+    if not candidates:
+        return Summary(summary="", key_points=[])
+    ranked = _rank(candidates)
+    chosen = _select(ranked, max_words)
+    text = " ".join(_as_sentence(c.text) for c in sorted(chosen, key=lambda c: c.index))
+    if not chosen:
+        text = _truncate(ranked[0].text, max_words)
+    return Summary(summary=text, key_points=_key_points(ranked, chosen))
+
+
+def _candidates(doc: Document) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    title = doc.title or guess_title(doc)
+    seen: set[str] = {_key(title)} if title else set()
+    paragraph = 0
+    for line in doc.lines:
+        if len(found) >= MAX_CANDIDATES or line.start > MAX_SCAN_CHARS:
+            break
+        if not _eligible_line(line.text):
+            continue
+        content = line.text[m.end() :] if (m := LIST_MARKER.match(line.text)) else line.text
+        sentences = split_sentences(content)
+        if len(found) >= FULL_CANDIDATES:
+            sentences = sentences[:1]
+        lead = _starts_paragraph(doc.text, line)
+        paragraph += 1 if lead and found else 0
+        _add_sentences(found, seen, sentences, lead=lead, paragraph=paragraph)
+    return found
+
+
+def _add_sentences(
+    found: list[_Candidate], seen: set[str], sentences: list[Span], *, lead: bool, paragraph: int
+) -> None:
+    for position, sentence in enumerate(sentences):
+        text = _LEAD_IN.sub("", sentence.text)
+        text = text[:1].upper() + text[1:]
+        key = _key(text)
+        if len(text.split()) < MIN_WORDS or key in seen or is_chatty(text) or is_dateline(text):
+            continue
+        seen.add(key)
+        terms = frozenset(t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS)
+        found.append(_Candidate(len(found), text, terms, lead and position == 0, paragraph))
+
+
+def _key(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def _eligible_line(line: str) -> bool:
+    if is_heading(line) or is_dateline(line) or is_explicit_item(line) or is_chatty(line):
+        return False
+    if _LABELS_TO_SKIP.match(line):
+        return False
+    marker = LIST_MARKER.match(line)
+    return marker is None or not is_imperative(line[marker.end() :])
+
+
+def _starts_paragraph(text: str, line: Span) -> bool:
+    return line.start == 0 or text[max(0, line.start - 2) : line.start].count("\n") >= 2
+
+
+def _rank(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Order by relevance to the centroid, penalising overlap with better sentences (MMR)."""
+    centroid = _centroid(candidates)
+    scores = {c.index: _score(c, centroid) for c in candidates}
+    by_score = sorted(candidates, key=lambda c: (-scores[c.index], c.index))
+    head, rest = by_score[:RANK_DEPTH], by_score[RANK_DEPTH:]
+    ranked: list[_Candidate] = []
+    while head:
+        best = max(head, key=lambda c: (scores[c.index] * (1 - _overlap(c, ranked)), -c.index))
+        ranked.append(best)
+        head.remove(best)
+    return ranked + rest
+
+
+def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    for candidate in candidates:
+        df.update(candidate.terms)
+    total = len(candidates)
+    weights = {
+        term: count * (math.log((1 + total) / (1 + count)) + 1) for term, count in df.items()
+    }
+    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS]
+    return dict(top)
+
+
+def _score(candidate: _Candidate, centroid: dict[str, float]) -> float:
+    if not candidate.terms:
+        return 0.0
+    score = sum(centroid.get(term, 0.0) for term in candidate.terms) / math.sqrt(
+        len(candidate.terms)
+    )
+    if candidate.paragraph == 0:
+        score *= LEAD_PARAGRAPH_BOOST
+    elif candidate.lead:
+        score *= 1.1
+    return score
+
+
+def _overlap(candidate: _Candidate, others: list[_Candidate]) -> float:
+    best = 0.0
+    for other in others:
+        union = candidate.terms | other.terms
+        if union:
+            best = max(best, len(candidate.terms & other.terms) / len(union))
+    return best
+
+
+def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:
+    chosen: list[_Candidate] = []
+    budget = max_words
+    for candidate in ranked:
+        words = len(candidate.text.split())
+        if words <= budget and not _redundant(candidate, chosen):
+            chosen.append(candidate)
+            budget -= words
+        if budget < MIN_WORDS:
+            break
+    return chosen
+
+
+def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]:
+    used = {c.index for c in chosen}
+    picked: list[_Candidate] = []
+    for pool in ([c for c in ranked if c.index not in used], chosen):
+        for candidate in pool:
+            if len(picked) >= KEY_POINTS_MAX or (pool is chosen and len(picked) >= KEY_POINTS_MIN):
+                break
+            if candidate not in picked and not _redundant(candidate, picked):
+                picked.append(candidate)
+    return [_trim(c.text) for c in sorted(picked, key=lambda c: c.index)]
+
+
+def _redundant(candidate: _Candidate, others: list[_Candidate]) -> bool:
+    return _overlap(candidate, others) > REDUNDANCY
+
+
+def _trim(text: str) -> str:
+    words = text.split()
+    if len(words) <= KEY_POINT_WORDS:
+        return _as_sentence(text)
+    head = " ".join(words[:KEY_POINT_WORDS])
+    cut = max(head.rfind("; "), head.rfind(", "))
+    if cut > len(head) // 2:
+        return head[:cut].rstrip(",;") + "."
+    return _truncate(text, KEY_POINT_WORDS)
+
+
+def _truncate(text: str, max_words: int) -> str:
+    words = text.split()
+    if len(words) <= max_words:
+        return _as_sentence(text)
+    return " ".join(words[: max_words - 1]).rstrip(",;:") + "…"
+
+
+def _as_sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…", '"', "”")) else text + "."

@@ -1,0 +1,160 @@
+"""Action items: recommendations in articles, assigned tasks in meeting notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.engine.actions import find_action_items
+from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, Priority
+from app.engine.document import Document
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _doc(name: str) -> Document:
+    return Document.from_raw((SEEDS / name).read_text(encoding="utf-8"))
+
+
+def _items(text: str, kind: BriefKind = BriefKind.article) -> list[ActionItem]:
+    return find_action_items(Document.from_raw(text), kind)
+
+
+def _by_start(items: list[ActionItem], start: str) -> ActionItem:
+    matches = [item for item in items if item.text.startswith(start)]
+    assert len(matches) == 1, [item.text for item in items]
+    return matches[0]
+
+
+def test_find_action_items_seed_yields_exactly_the_four_recommendations() -> None:
+    doc = _doc("sandman-luadream-article.txt")
+    items = find_action_items(doc, BriefKind.article)
+    starts = ["Strengthen", "Conduct", "Collaborate", "Stay informed"]
+    assert [item.text.split()[0] for item in items] == [s.split()[0] for s in starts]
+    for item, start in zip(items, starts, strict=True):
+        assert item.text.startswith(start)
+        assert item.origin is Origin.stated
+        evidence = item.evidence[0]
+        assert evidence.grounded
+        assert item.text in doc.text[evidence.start : evidence.end]
+
+
+def test_find_action_items_seed_ignores_the_closing_pleasantries() -> None:
+    items = find_action_items(_doc("sandman-luadream-article.txt"), BriefKind.article)
+    assert not any("Let me know" in item.text or "hope" in item.text for item in items)
+    assert all(not item.text[0].isdigit() for item in items)  # list markers are stripped
+
+
+def test_find_action_items_ids_are_stable_across_runs() -> None:
+    doc = _doc("sandman-luadream-article.txt")
+    first = [item.id for item in find_action_items(doc, BriefKind.article)]
+    fresh = _doc("sandman-luadream-article.txt")
+    again = [item.id for item in find_action_items(fresh, BriefKind.article)]
+    assert first == again
+    assert len(set(first)) == 4
+
+
+def test_find_action_items_weekly_sync_parses_owners_dues_and_checkboxes() -> None:
+    items = find_action_items(_doc("meeting-notes-cti-weekly-sync.md"), BriefKind.meeting_notes)
+    yara = _by_start(items, "Alice to tune")
+    assert (yara.owner, yara.due, yara.status) == ("Alice", "2024-05-03", ItemStatus.open)
+    wiki = _by_start(items, "Publish the LuaDream")
+    assert (wiki.owner, wiki.due) == ("dana.lee", "2024-05-02")
+    assert wiki.text == "Publish the LuaDream hunting queries to the SOC wiki"
+    share = _by_start(items, "Share the QR-code")
+    assert share.status is ItemStatus.done
+    assert share.owner == "Tomasz"
+    assert share.due == "2024-05-03"  # "by Friday", relative to "Date: 2024-04-26"
+    expire = _by_start(items, "Expire feed domains")
+    assert (expire.owner, expire.due, expire.priority) == ("Bob Okafor", "2024-05-10", Priority.low)
+
+
+def test_find_action_items_weekly_sync_reads_handles_and_urgency() -> None:
+    items = find_action_items(_doc("meeting-notes-cti-weekly-sync.md"), BriefKind.meeting_notes)
+    brief_ciso = _by_start(items, "@priya.raman to brief")
+    assert brief_ciso.owner == "priya.raman"
+    assert brief_ciso.priority is Priority.high
+    assert brief_ciso.due == "2024-05-03"  # "next week"
+    review = _by_start(items, "Review the Red Dev 40")
+    assert (review.owner, review.due) == ("Bob", "2024-05-06")
+    assert not any(item.text.startswith(("ACTION", "TODO", "[")) for item in items)
+
+
+def test_find_action_items_incident_review_parses_ai_lines_and_speakers() -> None:
+    items = find_action_items(_doc("meeting-notes-incident-review.txt"), BriefKind.meeting_notes)
+    mfa = _by_start(items, "Ken to enforce MFA")
+    assert (mfa.owner, mfa.due, mfa.priority) == ("Ken", "2024-03-15", Priority.high)
+    block = _by_start(items, "Sara to block")
+    assert block.due == "2024-03-13"  # "by tomorrow" after "Date: 12 March 2024"
+    rotate = _by_start(items, "Rotate the passwords")
+    assert (rotate.owner, rotate.due) == ("Maria", "2024-03-14")
+    assert _by_start(items, "Pull VPN logs").status is ItemStatus.done
+    assert _by_start(items, "I'll draft the customer notice").owner == "Jon"
+    assert not any("185.220.101.4 " in item.text and "UTC" in item.text for item in items)
+
+
+def test_find_action_items_numbered_list_of_iocs_is_not_an_action_list() -> None:
+    text = "Indicators of compromise:\n\n1. 185.12.44.3\n2. hxxp://evil[.]com/a.php\n3. Upd.exe\n"
+    assert _items(text) == []
+
+
+def test_find_action_items_bare_numbered_iocs_after_prose_are_not_items() -> None:
+    text = "The actor used these servers:\n\n1. 45.9.148.108\n2. 3f2a9c0e1d7b4a55e1c2d3b4a5f6e7d8\n"
+    assert _items(text) == []
+
+
+def test_find_action_items_list_under_an_indicators_heading_needs_no_verbs() -> None:
+    text = "## Affected products\n\n- Update Manager 3.2\n- Patch Portal 1.0\n\n## Recap\n\nText.\n"
+    assert _items(text) == []
+
+
+def test_find_action_items_empty_recommendations_heading_takes_nothing_from_next_list() -> None:
+    text = "## Recommendations\n\n## Indicators\n\n1. 10.1.2.3\n2. bad.example.com\n"
+    assert _items(text) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Attackers must first gain access to the VPN appliance before they can move laterally.",
+        "The malware needs to contact its C2 server every 10 minutes.",
+        "Why should anyone trust the vendor's patch?",
+    ],
+)
+def test_find_action_items_descriptive_modal_sentences_are_not_items(sentence: str) -> None:
+    assert _items(f"Some context first.\n\n{sentence}\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Organisations should enable phishing-resistant MFA on every VPN gateway.",
+        "We recommend that defenders block the listed domains at the proxy.",
+        "Administrators are advised to rotate all service account credentials.",
+    ],
+)
+def test_find_action_items_recommendation_sentences_in_prose_are_items(sentence: str) -> None:
+    items = _items(f"The campaign hit telecoms in 2023. {sentence} More context follows.\n")
+    assert [item.text for item in items] == [sentence]
+
+
+def test_find_action_items_imperative_bullets_anywhere_are_items() -> None:
+    text = "Some prose.\n\n- Patch Exchange servers to the March CU\n- Several hosts were hit\n"
+    assert [item.text for item in _items(text)] == ["Patch Exchange servers to the March CU"]
+
+
+def test_find_action_items_repeated_item_is_listed_once() -> None:
+    text = "Next steps:\n- Block the C2 domains\n\nRecap:\n\nTODO: block the C2 domains\n"
+    assert len(_items(text)) == 1
+
+
+def test_find_action_items_relative_due_without_a_meeting_date_stays_unknown() -> None:
+    text = "- [ ] Send the advisory to partners (Alice, by Friday)\n"
+    items = _items(text, BriefKind.meeting_notes)
+    assert [(item.owner, item.due) for item in items] == [("Alice", None)]
+
+
+def test_find_action_items_absolute_dates_are_iso() -> None:
+    text = "Date: 2024-04-26\n\nACTION: Carol to rotate the API keys by 12 May 2024\n"
+    assert [item.due for item in _items(text, BriefKind.meeting_notes)] == ["2024-05-12"]

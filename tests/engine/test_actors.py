@@ -1,0 +1,143 @@
+"""Tests for actor, sector and region extraction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.engine.actors import ActorScan, find_actors
+from app.engine.brief import Actor, ActorType
+from app.engine.document import Document
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "sandman-luadream-article.txt"
+
+
+def _scan(text: str) -> ActorScan:
+    return find_actors(Document.from_raw(text))
+
+
+def _by_name(scan: ActorScan) -> dict[str, Actor]:
+    return {actor.name: actor for actor in scan.actors}
+
+
+@pytest.fixture(scope="module")
+def seed_scan() -> ActorScan:
+    return find_actors(Document.from_raw(SEED.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Sandman", ActorType.threat_actor),
+        ("STORM-0866", ActorType.threat_actor),
+        ("APT41", ActorType.threat_actor),
+        ("LuaDream", ActorType.malware),
+        ("KeyPlug", ActorType.malware),
+        ("SentinelOne", ActorType.security_vendor),
+        ("Microsoft", ActorType.security_vendor),
+        ("PwC", ActorType.security_vendor),
+        ("China", ActorType.country),
+    ],
+)
+def test_find_actors_seed_names_the_actors(
+    seed_scan: ActorScan, name: str, kind: ActorType
+) -> None:
+    actor = _by_name(seed_scan)[name]
+    assert actor.type == kind
+    assert actor.evidence
+    assert all(e.grounded for e in actor.evidence)
+
+
+def test_find_actors_seed_pair_is_one_actor(seed_scan: ActorScan) -> None:
+    actors = _by_name(seed_scan)
+    assert "Red Dev 40" in actors["STORM-0866"].aliases
+    assert "Red Dev 40" not in actors
+
+
+def test_find_actors_seed_keeps_spelling_from_text(seed_scan: ActorScan) -> None:
+    assert "KEYPLUG" in _by_name(seed_scan)["KeyPlug"].aliases
+
+
+def test_find_actors_seed_has_no_junk(seed_scan: ActorScan) -> None:
+    names = {a.name for a in seed_scan.actors}
+    assert not names & {"Lua", "LABScon", "Chinese", "APT", "Cyberespionage", "Red Dev 40"}
+    assert len(names) == 9
+
+
+def test_find_actors_seed_targets(seed_scan: ActorScan) -> None:
+    assert "telecommunications" in seed_scan.targets.sectors
+    assert {"Middle East", "Europe", "South Asia"} <= set(seed_scan.targets.regions)
+    assert "China" not in seed_scan.targets.regions
+
+
+def test_find_actors_evidence_points_at_text(seed_scan: ActorScan) -> None:
+    text = Document.from_raw(SEED.read_text(encoding="utf-8")).text
+    for actor in seed_scan.actors:
+        assert len(actor.evidence) <= 5
+        for evidence in actor.evidence:
+            assert text[evidence.start : evidence.end] == evidence.quote
+
+
+def test_find_actors_weather_name_and_agencies() -> None:
+    scan = _scan(
+        "Silk Typhoon, a China-based threat actor, targeted government agencies in Europe. "
+        "CISA and the FBI warned about the intrusions."
+    )
+    actors = _by_name(scan)
+    assert actors["Silk Typhoon"].type == ActorType.threat_actor
+    assert actors["CISA"].type == ActorType.government
+    assert actors["China"].type == ActorType.country
+    assert "government" in scan.targets.sectors
+    assert "Europe" in scan.targets.regions
+
+
+def test_find_actors_unknown_animal_and_introduced_backdoor() -> None:
+    scan = _scan(
+        "Researchers observed Quartz Chollima targeting banks. The actor used a new backdoor, "
+        "NightCrawl9, and the FernLoader loader."
+    )
+    actors = _by_name(scan)
+    assert actors["Quartz Chollima"].type == ActorType.threat_actor
+    assert actors["NightCrawl9"].type == ActorType.malware
+    assert actors["FernLoader"].type == ActorType.malware
+
+
+def test_find_actors_naming_schemes() -> None:
+    actors = _by_name(_scan("UNC3886 and TA577 were active; TA0001 is a tactic, not an actor."))
+    assert actors["UNC3886"].type == ActorType.threat_actor
+    assert actors["TA577"].type == ActorType.threat_actor
+    assert "TA0001" not in actors
+
+
+def test_find_actors_aka_makes_one_actor() -> None:
+    scan = _scan("The Moonfang group, also known as UNC9999, deployed Emotet and Cobalt Strike.")
+    actors = _by_name(scan)
+    assert actors["Moonfang"].aliases == ["UNC9999"]
+    assert "UNC9999" not in actors
+    assert actors["Emotet"].type == ActorType.malware
+    assert actors["Cobalt Strike"].type == ActorType.tool
+    assert actors["Emotet"].description
+
+
+def test_find_actors_gazetteer_only_name_has_description() -> None:
+    actors = _by_name(_scan("The Lazarus Group stole cryptocurrency."))
+    assert actors["Lazarus Group"].type == ActorType.threat_actor
+    assert actors["Lazarus Group"].description
+
+
+def test_find_actors_ignores_common_words() -> None:
+    scan = _scan(
+        "Remote workers should update Windows and Office. The Agent said the Storm was a Phoenix "
+        "over the Cloud. Python and Lua scripts help the Hydra team. Our Group meets on Monday. "
+        "Shell scripts and the Equation editor are handy. Microsoft Office is installed."
+    )
+    assert scan.actors == []
+
+
+def test_find_actors_targeted_country_is_not_an_actor() -> None:
+    scan = _scan("TA453 sent phishing emails targeting think tanks in Germany.")
+    names = {a.name for a in scan.actors}
+    assert "Germany" not in names
+    assert "Germany" in scan.targets.regions
+    assert "research" in scan.targets.sectors

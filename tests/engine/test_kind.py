@@ -1,0 +1,58 @@
+"""Kind detection (article vs meeting notes) and title guessing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.engine.brief import BriefKind
+from app.engine.document import Document
+from app.engine.kind import detect_kind, guess_title
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def _doc(name: str) -> Document:
+    return Document.from_raw((SEEDS / name).read_text(encoding="utf-8"))
+
+
+def test_detect_kind_seed_article_is_an_article_despite_mentioning_meeting_notes() -> None:
+    assert detect_kind(_doc("sandman-luadream-article.txt")) is BriefKind.article
+
+
+@pytest.mark.parametrize(
+    "name", ["meeting-notes-cti-weekly-sync.md", "meeting-notes-incident-review.txt"]
+)
+def test_detect_kind_meeting_seeds_are_meeting_notes(name: str) -> None:
+    assert detect_kind(_doc(name)) is BriefKind.meeting_notes
+
+
+def test_detect_kind_speaker_lines_and_mentions_make_notes() -> None:
+    text = (
+        "Standup\n\nAlice: finished the YARA rule\nBob: still triaging the phish\n"
+        "Carol: blocked on firewall access\n@dave please review the PR\n"
+    )
+    assert detect_kind(Document.from_raw(text)) is BriefKind.meeting_notes
+
+
+def test_detect_kind_callers_kind_wins() -> None:
+    doc = _doc("meeting-notes-incident-review.txt")
+    doc.kind = BriefKind.article
+    assert detect_kind(doc) is BriefKind.article
+
+
+def test_detect_kind_empty_text_is_other() -> None:
+    assert detect_kind(Document(text="")) is BriefKind.other
+
+
+def test_guess_title_takes_the_first_heading_line() -> None:
+    assert guess_title(_doc("sandman-luadream-article.txt")) == (
+        "Sandman Cyberespionage Group Linked to China"
+    )
+    assert guess_title(_doc("meeting-notes-cti-weekly-sync.md")) == "CTI weekly sync — 2024-04-26"
+
+
+def test_guess_title_prose_opening_has_no_title() -> None:
+    text = "The group targeted telecom providers across Europe in 2023. It used a Lua backdoor."
+    assert guess_title(Document.from_raw(text)) is None
