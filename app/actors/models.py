@@ -1,0 +1,45 @@
+"""API models of the cross-report actor index (no tables: it reads the report rows)."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+from app.reports.models import UtcDatetime
+
+
+class ActorSummary(SQLModel):
+    """An actor as listed: its names and how many reports mention it."""
+
+    name: str
+    types: list[str]
+    aliases: list[str]
+    report_count: int
+
+
+class ActorPage(SQLModel):
+    items: list[ActorSummary]
+
+
+class ActorReportRef(SQLModel):
+    id: str
+    title: str | None
+    created_at: UtcDatetime
+
+
+class ActorLinkRead(SQLModel):
+    """A relation seen in one or more reports; `count` is how many reports state it."""
+
+    source: str
+    relation: str
+    target: str
+    count: int
+
+
+class ActorRead(SQLModel):
+    """Everything the stored reports say about one actor."""
+
+    name: str
+    types: list[str]
+    aliases: list[str] = Field(description="Every other name it goes by, across reports.")
+    reports: list[ActorReportRef] = Field(description="Newest first.")
+    links: list[ActorLinkRead]

@@ -1,0 +1,85 @@
+"""Database engine, per-request session (the request boundary commits) and schema creation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether the engine talks to SQLite (FTS5, pragmas) rather than a server database."""
+    return engine.dialect.name == "sqlite"
+
+
+def create_db_engine(url: str) -> Engine:
+    """Build the engine for a database URL; for SQLite, create the file's directory and pragmas."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if not in_memory:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if in_memory:
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(url, **kwargs)
+    event.listen(engine, "connect", _sqlite_pragmas(wal=not in_memory))
+    return engine
+
+
+def _sqlite_pragmas(*, wal: bool) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return on_connect
+
+
+def init_db(engine: Engine, *, sqlite_ddl: Sequence[str] = ()) -> None:
+    """Create the registered tables if missing, then run extra DDL when on SQLite (FTS5)."""
+    SQLModel.metadata.create_all(engine)
+    if is_sqlite(engine) and sqlite_ddl:
+        with engine.begin() as connection:
+            for statement in sqlite_ddl:
+                connection.execute(text(statement))
+
+
+def check_db(engine: Engine) -> None:
+    """Run a trivial query; raises if the database is unreachable."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def get_engine(request: Request) -> Engine:
+    """The application's engine."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request: commit when the route returns, roll back when it raises."""
+    with Session(get_engine(request), expire_on_commit=False) as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
+# scope="function": commit before the response is sent, so a 201 means the data is durable.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+EngineDep = Annotated[Engine, Depends(get_engine)]

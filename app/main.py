@@ -1,0 +1,70 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+
+from app.actors.router import router as actors_router
+from app.core.db import create_db_engine, init_db
+from app.core.errors import ServiceUnavailableError, install_error_handlers
+from app.core.extractors import get_extractor
+from app.core.health import router as health_router
+from app.core.limits import BodyLimitMiddleware
+from app.engine.pipeline import Extractor
+from app.reports.repository import SEARCH_INDEX_DDL
+from app.reports.router import router as reports_router
+from app.settings import Settings, get_settings
+from app.web.openapi import default_seed_dir, install_openapi_examples, seed_examples
+
+logger = logging.getLogger(__name__)
+DESCRIPTION = (
+    "Turns threat-intel articles and meeting notes into grounded briefs: summary, actors, "
+    "links, action items and indicators, each with evidence offsets into the stored text."
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    extractor: Extractor | None = None,
+    seed_dir: Path | None = None,
+) -> FastAPI:
+    """Build the app; tables and the search index are created when it starts."""
+    settings = settings or get_settings()
+    engine = create_db_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        init_db(engine, sqlite_ddl=SEARCH_INDEX_DDL)
+        if app.state.extractor is None:
+            app.state.extractor = _load_extractor(settings)
+        yield
+        engine.dispose()
+
+    app: FastAPI = FastAPIOffline(
+        title="Precis", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.extractor = extractor
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    for router in (health_router, reports_router, actors_router):
+        app.include_router(router)
+    install_openapi_examples(app, seed_examples(seed_dir or default_seed_dir()))
+    return app
+
+
+def _load_extractor(settings: Settings) -> Extractor | None:
+    """Build the configured extractor at startup, so the first request does not pay for it."""
+    try:
+        return get_extractor(settings)
+    except (ImportError, ServiceUnavailableError) as exc:
+        logger.warning("no extractor is available (%s); POST /v1/reports answers 503", exc)
+        return None
