@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,6 +45,7 @@ def create_app(
         init_db(engine, sqlite_ddl=SEARCH_INDEX_DDL)
         if app.state.extractor is None:
             app.state.extractor = _load_extractor(settings)
+            await _warm(app.state.extractor)
         yield
         engine.dispose()
 
@@ -59,6 +61,13 @@ def create_app(
         app.include_router(router)
     install_openapi_examples(app, seed_examples(seed_dir or default_seed_dir()))
     return app
+
+
+async def _warm(extractor: Extractor | None) -> None:
+    """Let an extractor load its data before the first request (off the event loop)."""
+    warm = getattr(extractor, "warm", None)
+    if callable(warm):
+        await asyncio.to_thread(warm)
 
 
 def _load_extractor(settings: Settings) -> Extractor | None:

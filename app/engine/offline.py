@@ -11,6 +11,7 @@ from app.engine.actions import find_action_items
 from app.engine.actors import find_actors
 from app.engine.brief import Brief, Provenance
 from app.engine.document import Document
+from app.engine.gazetteer import load_gazetteer
 from app.engine.indicators import scan_indicators
 from app.engine.kind import detect_kind, guess_title
 from app.engine.links import find_links
@@ -28,6 +29,11 @@ class OfflineExtractor:
     async def extract(self, doc: Document) -> Brief:
         """Build a brief from the document alone, off the event loop (it is CPU-bound)."""
         return await asyncio.to_thread(extract_offline, doc)
+
+    def warm(self) -> None:
+        """Load the gazetteer and the IOC parser now, so the first document does not wait."""
+        load_gazetteer()
+        scan_indicators("warm-up: 192.0.2.1 example[.]com")
 
 
 def extract_offline(doc: Document) -> Brief:
