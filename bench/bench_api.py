@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import statistics
 import tempfile
 import time
@@ -57,17 +58,18 @@ async def run(posts: int, gets: int) -> None:
             httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
         ):
             health = [await _time(lambda: client.get("/healthz"), 200) for _ in range(gets)]
-            post_ms, ids = [], []
+            post_ms: list[float] = []
+            ids: list[str] = []
             for i in range(posts):
                 body = {"text": f"{docs[i % len(docs)]}\n\nSubmission {i}.", "labels": ["bench"]}
                 started = time.perf_counter()
                 response = await client.post("/v1/reports", json=body)
                 post_ms.append((time.perf_counter() - started) * 1000)
                 ids.append(response.json()["id"])
-            get_ms = [
-                await _time(lambda i=i: client.get(f"/v1/reports/{ids[i % len(ids)]}"), 200)
-                for i in range(gets)
-            ]
+            get_ms = []
+            for i in range(gets):
+                url = f"/v1/reports/{ids[i % len(ids)]}"
+                get_ms.append(await _time(functools.partial(client.get, url), 200))
             list_ms = [
                 await _time(lambda: client.get("/v1/reports", params={"limit": 20}), 200)
                 for _ in range(gets // 10)

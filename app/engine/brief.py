@@ -141,10 +141,30 @@ class TokenUsage(_Model):
     total_tokens: int = 0
 
 
+class ExtractionState(StrEnum):
+    complete = "complete"
+    partial = "partial"
+
+
 class Provenance(_Model):
     extractor: str
     model: str | None = None
     prompt_version: str | None = None
+    mode: str | None = Field(
+        default=None,
+        description="How structured output was obtained: json_schema, json_object, tools.",
+    )
+    state: ExtractionState = ExtractionState.complete
+    chunks: int = 1
+    failed_chunks: list[int] = Field(
+        default_factory=list,
+        description="Chunks that failed after retries; a re-run retries only these.",
+    )
+    calls: int = Field(default=0, description="Model calls made, retries included.")
+    cache_hit: bool = False
+    fallback: str | None = Field(
+        default=None, description="Why another extractor was used than the one asked for."
+    )
     durations_ms: dict[str, float] = Field(default_factory=dict)
     token_usage: TokenUsage = Field(default_factory=TokenUsage)
     cost_estimate_usd: float | None = None
