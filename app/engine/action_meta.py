@@ -1,66 +1,26 @@
 """Owner, due date and priority of an action item, read from its own words.
 
-Relative dates ("Friday", "next week") resolve only against a date stated in the notes' header;
-without one they stay unknown — a due date is never invented.
+Explicit fields (``owner: Dana``, ``assigned to Bob``, ``@dana``, ``(Alice, by Friday)``) count
+in any document; the looser meeting styles ("Priya will …", "Alice Chen — patch …",
+"Kwame owns it") only in meeting notes, where a leading name is a person, not a label.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date
 
+from app.engine.action_dates import BARE_DATE, find_due, has_due_phrase, resolve_date
+from app.engine.action_verbs import is_action_verb
 from app.engine.brief import Priority
-from app.engine.document import Document
 
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
-_ORD = r"(?:st|nd|rd|th)?"
-_ABSOLUTE = (
-    rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
-    rf"\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?"
-)
-_RELATIVE = (
-    rf"(?:next\s+|this\s+)?{_WEEKDAY}|tomorrow|today|tonight|next\s+(?:week|month)|"
-    r"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|cob|"
-    r"in\s+(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?)"
-)
-_DATE = rf"(?:{_ABSOLUTE}|{_RELATIVE})"
-_ABSOLUTE_RE = re.compile(_ABSOLUTE, re.IGNORECASE)
-FIRST_PERSON = re.compile(r"I(?:'ll|’ll|\s+will|\s+am\s+going\s+to)\s+[a-z]+")
-_DUE = re.compile(
-    rf"\b(?:due(?:\s+date)?|by|before|deadline|until|no\s+later\s+than|eta)\s*:?\s*(?:on\s+|the\s+)?"
-    rf"(?P<date>{_DATE})\b",
-    re.IGNORECASE,
-)
-_LOOSE_RELATIVE = re.compile(
-    r"\b(?P<date>tomorrow|next\s+week|end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|"
-    r"in\s+(?:a|one|two|three|four|\d{1,2})\s+(?:days?|weeks?))\b",
-    re.IGNORECASE,
-)
-_BARE_DATE = re.compile(rf"^\s*(?:on\s+)?(?P<date>{_DATE})\b", re.IGNORECASE)
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
-_DAY_MONTH = re.compile(
-    rf"(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>\d{{4}}))?", re.I
-)
-_MONTH_DAY = re.compile(
-    rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}){_ORD}(?:,?\s+(?P<year>\d{{4}}))?", re.I
-)
-_HAS_YEAR = re.compile(r"\d{4}")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
-
-_NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_NAME = r"[A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:[ -][A-Z][a-z]+)?"
 _HANDLE = r"@[A-Za-z][\w.-]*[\w]"
 _PERSON = rf"(?:{_HANDLE}|{_NAME}(?:\s+(?:and|&)\s+{_NAME})?)"
+FIRST_PERSON = re.compile(r"I(?:'ll|’ll|\s+will|\s+am\s+going\s+to)\s+[a-z]+")
 _OWNER_FIELD = re.compile(
-    rf"\b(?:(?i:owners?|assignee|responsible)\s*[:=]|(?i:assigned\s+to))\s*"
+    rf"\b(?:(?i:owners?|assignee|responsible|who)\s*[:=]|(?i:assigned\s+to|owned\s+by))\s*"
     rf"(?P<owner>{_HANDLE}|{_NAME}|[a-z][\w.-]+)"
 )
 _PAREN_META = re.compile(rf"\(\s*(?P<owner>{_PERSON})\s*(?:[,;/]|\s[-–—]\s)\s*(?P<rest>[^()]*)\)")
@@ -68,38 +28,60 @@ _PAREN_HANDLE = re.compile(rf"\(\s*(?P<owner>{_HANDLE})\s*\)")
 _LEADING_OWNER = re.compile(
     rf"^(?P<owner>{_PERSON})\s*:?\s+(?:to|will|is\s+going\s+to|'ll|shall)\s+(?P<verb>[a-z]+)\b"
 )
+# "Alice Chen — chase the suppliers", "Dana: check the logs": the verb must be an action verb.
+_LABELLED_OWNER = re.compile(
+    rf"^(?:(?P<owner>{_PERSON})\s*(?:[—–:]|\s-)|(?P<handle>{_HANDLE}))\s*(?P<verb>[A-Za-z-]+)\b"
+)
+_OWNS = re.compile(
+    rf"\b(?P<owner>{_NAME})\s+(?:owns|will\s+own|is\s+owning|takes|has|is\s+on|picks\s+up)\s+"
+    r"(?:it|this|that)\b"
+)
+_META_SENTENCE = re.compile(
+    rf"^(?:{_NAME}\s+(?:owns|will\s+own|is\s+owning|takes|is\s+on|picks\s+up)\s+(?:it|this|that)\b|"
+    r"(?i:owners?|assignee|due(?:\s+date)?|deadline|eta)\s*[:=])"
+)
+_META_LINE = re.compile(
+    r"^[*_]*(?i:owners?|assignee|responsible|due(?:\s+date)?|deadline|eta|priority|status|who|"
+    r"when)[*_]*\s*[:=][*_]*\s*\S"
+)
 _MENTION = re.compile(rf"(?<![\w.]){_HANDLE}")
 _META_CLAUSE = re.compile(
     r"\s*(?:[-–—|;,]\s*)?(?:\b(?:owners?|assignee|assigned\s+to|due(?:\s+date)?|deadline|priority)\s*[:=]|"
+    r"\b(?:assigned\s+to|owned\s+by)\s+(?=@|[A-Z])|"
     r"\((?:owners?|due)\s*:|\((?:p[0-4]|high|medium|low|urgent|critical|asap)\)|"
     r"\[(?:p[0-4]|high|medium|low|urgent|critical)\]|"
     r"[,;]\s*(?:urgent|asap|critical|p[0-4]|(?:high|medium|low)[- ]priority)\W*$)",
     re.IGNORECASE,
 )
+_OWNER_HINTS = ("owner", "assign", "responsible", "who", "owned by")
+# Words without which no trailing metadata clause can match: a cheap pre-check.
+_META_HINTS = (
+    "owner", "assign", "due", "deadline", "priority", "(", "[", "urgent", "asap", "critical",
+    ", p", "; p",
+)  # fmt: skip
 _HIGH = re.compile(
     r"\b(?:urgent(?:ly)?|critical|asap|p[01]|immediately|high[- ]priority|"
     r"priority\s*[:=]\s*(?:high|urgent|critical))\b|[(\[]high[)\]]",
-    re.IGNORECASE,
 )
 _LOW = re.compile(
     r"\b(?:p[34]|low[- ]priority|priority\s*[:=]\s*low|when\s+possible|if\s+time\s+permits|"
     r"nice[- ]to[- ]have)\b|[(\[]low[)\]]",
-    re.IGNORECASE,
 )
 _MEDIUM = re.compile(
     r"\b(?:p2|medium[- ]priority|priority\s*[:=]\s*(?:medium|normal))\b|[(\[]medium[)\]]",
-    re.IGNORECASE,
+)
+_PRIORITY_HINT = re.compile(
+    r"urgent|critical|asap|priority|immediate|possible|permits|nice|[pP]\d|\(|\["
 )
 _NOT_OWNERS = frozenset(
     """
     I We You They He She It This That These Those The A An All Everyone Someone Team Please
-    Also Then Next Maybe Need Who What When Where Why How Action Todo Owner Due
+    Also Then Next Maybe Need Who What When Where Why How Action Todo Owner Due Note Notes
+    Update Status Decision Decisions Summary Question Answer Step Phase Mitigation Fix Tip
+    Recommendation Recommendations Workaround Priority Deadline Result Goal Risk Impact
+    Agenda Context Background Outcome Option Done Open Closed Blocked
     """.split()  # noqa: SIM905
 )
-_HEADER_DATE = re.compile(
-    r"^(?:[#*_\s]*)?(?:date|when|meeting date)\s*[*_]*\s*:\s*(?P<value>.+)$", re.I
-)
-_HEADER_LINES = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,15 +94,44 @@ class ItemMeta:
     cut: int
 
 
-def parse_meta(content: str, *, base: date | None, speaker: str | None = None) -> ItemMeta:
-    """Read owner, due date and priority from an item's text."""
-    owner, paren_date = _find_owner(content, speaker)
-    due = _find_due(content, base) or (resolve_date(paren_date, base) if paren_date else None)
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """The person an item opens with ("Alice to …", "Alice Chen — …") and the verb after."""
+
+    owner: str
+    verb: str
+
+
+def parse_meta(
+    content: str,
+    *,
+    base: date | None,
+    meeting: bool = True,
+    assigned: str | None = None,
+    speaker: str | None = None,
+    tail: str = "",
+) -> ItemMeta:
+    """Read owner, due date and priority from an item's text, then from a trailing ``tail``.
+
+    ``assigned`` is an owner named by the item's marker (``TODO(Sam):``); ``speaker`` owns
+    only what they say in the first person; ``tail`` is a following clause about the item
+    ("Kwame owns it; done by 23:00").
+    """
+    loose = meeting and assigned is None  # a marker's owner beats "Alice to …" in the text
+    owner, paren_date = find_owner(content, meeting=loose, speaker=speaker)
+    owner = owner or (_clean_owner(assigned) if assigned else None)
+    due = find_due(content, base) or (resolve_date(paren_date, base) if paren_date else None)
+    if tail:
+        owner = owner or find_owner(tail, meeting=meeting)[0]
+        due = due or find_due(tail, base)
     return ItemMeta(owner=owner, due=due, priority=find_priority(content), cut=_meta_cut(content))
 
 
 def find_priority(text: str) -> Priority | None:
     """Map urgency words (urgent, P1, 'when possible', ...) to a priority."""
+    text = text.lower()
+    if _PRIORITY_HINT.search(text) is None:  # cheap pre-check for the common case
+        return None
     if _HIGH.search(text):
         return Priority.high
     if _LOW.search(text):
@@ -130,141 +141,81 @@ def find_priority(text: str) -> Priority | None:
     return None
 
 
-def leading_owner(content: str) -> re.Match[str] | None:
-    """Match 'Alice to patch …' / '@bob will …' at the start of an item."""
+def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
+    """'Alice to patch …', '@bob will …' and (if ``labelled``) 'Alice Chen — patch …'."""
     match = _LEADING_OWNER.match(content)
-    if match is None or match.group("owner").split()[0] in _NOT_OWNERS:
+    if match is None and labelled:
+        match = _LABELLED_OWNER.match(content)
+        if match is not None and not is_action_verb(match.group("verb")):
+            return None
+    owner = match.group("owner") or match.group("handle") if match else None
+    if match is None or owner is None or owner.split()[0] in _NOT_OWNERS:
         return None
-    return match
+    return Lead(owner=owner, verb=match.group("verb").lower())
 
 
-def header_date(doc: Document) -> date | None:
-    """The meeting's date from a 'Date: …' line or a dated heading near the top, if any."""
-    for line in doc.lines[:_HEADER_LINES]:
-        match = _HEADER_DATE.match(line.text)
-        candidate = match.group("value") if match else _absolute_in(line.text)
-        if candidate:
-            parsed = _parse_absolute(candidate.strip(" *_"), None)
-            if parsed is not None:
-                return parsed
-    return None
+def is_meta_line(content: str) -> bool:
+    """True for a field line about the item above it ('Owner: Tom', '**Due:** 2024-05-15')."""
+    return _META_LINE.match(content) is not None
 
 
-def resolve_date(phrase: str, base: date | None) -> str | None:
-    """Turn a due-date phrase into an ISO date, or None when it cannot be pinned down."""
-    phrase = phrase.strip()
-    if _ABSOLUTE_RE.fullmatch(phrase):
-        parsed = _parse_absolute(phrase, base)
-    else:
-        parsed = _parse_relative(phrase, base) if base is not None else None
-    return parsed.isoformat() if parsed else None
+def is_meta_sentence(sentence: str) -> bool:
+    """True for a sentence that only says who owns the item before it ('Kwame owns it.')."""
+    return _META_SENTENCE.match(sentence) is not None
 
 
-def _find_owner(content: str, speaker: str | None) -> tuple[str | None, str | None]:
-    if (field := _OWNER_FIELD.search(content)) is not None:
+def find_owner(
+    content: str, *, meeting: bool = True, speaker: str | None = None
+) -> tuple[str | None, str | None]:
+    """The item's owner, and a date phrase found beside it in '(Alice, Friday)', if any."""
+    lowered = content.lower()
+    has_field = any(hint in lowered for hint in _OWNER_HINTS)
+    if has_field and (field := _OWNER_FIELD.search(content)) is not None:
         return _clean_owner(field.group("owner")), None
-    for paren in _PAREN_META.finditer(content):
+    for paren in _PAREN_META.finditer(content) if "(" in content else ():
         rest = paren.group("rest")
-        bare = _BARE_DATE.match(rest)
-        if _DUE.search(rest) or bare or find_priority(rest):
+        bare = BARE_DATE.match(rest)
+        if has_due_phrase(rest) or bare or find_priority(rest):
             return _clean_owner(paren.group("owner")), bare.group("date") if bare else None
-    if (handle := _PAREN_HANDLE.search(content) or _MENTION.search(content)) is not None:
-        return _clean_owner(
-            handle.group("owner") if handle.re is _PAREN_HANDLE else handle.group()
-        ), None
+    parens = "(" in content
+    if parens and "@" in content and (handle := _PAREN_HANDLE.search(content)) is not None:
+        return _clean_owner(handle.group("owner")), None
+    if "@" in content and (mention := _MENTION.search(content)) is not None:
+        return _clean_owner(mention.group()), None
+    return (_loose_owner(content, speaker) if meeting else None), None
+
+
+def _loose_owner(content: str, speaker: str | None) -> str | None:
     if (lead := leading_owner(content)) is not None:
-        return _clean_owner(lead.group("owner")), None
+        return _clean_owner(lead.owner)
     if speaker and FIRST_PERSON.match(content):
-        return speaker, None
-    return None, None
+        return speaker
+    owns = _OWNS.search(content)
+    return _clean_owner(owns.group("owner")) if owns else None
 
 
 def _clean_owner(raw: str) -> str | None:
     owner = raw.strip().lstrip("@").rstrip(".,;:")
-    return None if not owner or owner in _NOT_OWNERS else owner
-
-
-def _find_due(content: str, base: date | None) -> str | None:
-    for match in _DUE.finditer(content):
-        resolved = resolve_date(match.group("date"), base)
-        if resolved:
-            return resolved
-    loose = _LOOSE_RELATIVE.search(content) if base is not None else None
-    return resolve_date(loose.group("date"), base) if loose else None
+    return None if not owner or owner.split()[0] in _NOT_OWNERS else owner
 
 
 def _meta_cut(content: str) -> int:
     cut = len(content)
-    for match in _META_CLAUSE.finditer(content):
+    lowered = content.lower()
+    clauses = any(hint in lowered for hint in _META_HINTS)
+    for match in _META_CLAUSE.finditer(content) if clauses else ():
         if len(content[: match.start()].split()) >= 2:
             cut = match.start()
             break
+    if "(" not in content:
+        return cut
     for paren in _PAREN_META.finditer(content):
         rest = paren.group("rest")
         if (
-            _DUE.search(rest) or _BARE_DATE.match(rest) or find_priority(rest)
+            has_due_phrase(rest) or BARE_DATE.match(rest) or find_priority(rest)
         ) and paren.start() < cut:
             cut = paren.start() if len(content[: paren.start()].split()) >= 2 else cut
     handle = _PAREN_HANDLE.search(content)
     if handle and handle.start() < cut and len(content[: handle.start()].split()) >= 2:
         cut = handle.start()
     return cut
-
-
-def _absolute_in(line: str) -> str | None:
-    match = _ABSOLUTE_RE.search(line)
-    if match and _HAS_YEAR.search(match.group()) and len(line.split()) <= 12:
-        return match.group()
-    return None
-
-
-def _parse_absolute(phrase: str, base: date | None) -> date | None:
-    iso = _ISO.match(phrase.strip())
-    if iso:
-        try:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        except ValueError:
-            return None
-    return _dateparse(phrase, base)
-
-
-def _parse_relative(phrase: str, base: date) -> date | None:
-    key = re.sub(r"\s+", " ", phrase.lower())
-    if key in {"eod", "cob", "today", "tonight", "end of day", "end of the day"}:
-        return base
-    if key in {"eow", "end of week", "end of the week"}:
-        return base + timedelta(days=(4 - base.weekday()) % 7)
-    if key in {"eom", "end of month", "end of the month"}:
-        return base.replace(day=calendar.monthrange(base.year, base.month)[1])
-    return _dateparse(phrase, base)
-
-
-def _parse_named_month(phrase: str, base: date | None) -> date | None:
-    match = _DAY_MONTH.fullmatch(phrase) or _MONTH_DAY.fullmatch(phrase)
-    if match is None:
-        return None
-    month = _MONTHS.get(match.group("month")[:3].lower())
-    year = int(match.group("year")) if match.group("year") else None
-    if month is None or (year is None and base is None):
-        return None
-    try:
-        found = date(year or base.year, month, int(match.group("day")))  # type: ignore[union-attr]
-    except ValueError:
-        return None
-    if year is None and base is not None and found < base:  # "12 March" in April: next March
-        found = found.replace(year=found.year + 1)
-    return found
-
-
-@lru_cache(maxsize=1024)
-def _dateparse(phrase: str, base: date | None) -> date | None:
-    named = _parse_named_month(phrase.strip(), base)
-    if named is not None:
-        return named
-    import dateparser  # imported lazily: it is slow to import and rarely needed
-
-    settings: dict[str, object] = {"PREFER_DATES_FROM": "future"}
-    if base is not None:
-        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
-    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
-    return parsed.date() if isinstance(parsed, datetime) else None

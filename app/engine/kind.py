@@ -17,18 +17,25 @@ _MD_HEADING = re.compile(r"#{1,6}\s+")
 _BOLD_LINE = re.compile(r"(?:\*\*|__)(?P<inner>[^*_]+?)(?:\*\*|__):?$")
 _LABEL_LINE = re.compile(
     r"(?:\*\*)?(?:attendees|participants|present|attendance|invitees|absent|apologies|date|time|"
-    r"location|facilitator|chair|note[- ]?taker|scribe)(?:\*\*)?\s*:",
+    r"location|facilitator|chair|note[- ]?taker|scribe|on\s+(?:the\s+)?call|on[- ]call|"
+    r"dial[- ]in|bridge|outgoing|incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
+    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in))(?:\*\*)?\s*:",
     re.IGNORECASE,
 )
-_AGENDA = re.compile(r"(?:#+\s*)?(?:\*\*)?(?:agenda|minutes|discussion|notes|decisions)\b", re.I)
-_ACTION_HEADING = re.compile(
-    r"(?:#+\s*)?(?:\*\*)?(?:action items?|actions|next steps|to-?dos?)\b", re.I
-)
 _ACTION_MARK = re.compile(r"(?:ACTION(?: ITEM)?\s*:|AI\s*:|TODO\b|\[[ xX]\])")
-_MENTION = re.compile(r"(?<![\w.])@[A-Za-z][\w.-]*")
-_MEETING_WORD = re.compile(
-    r"\b(?:meeting|sync|stand-?up|retro(?:spective)?|review|minutes|1:1)\b", re.I
+_MENTION = re.compile(r"@[A-Za-z][\w.-]*")  # not after a word or a dot: checked by _mentions
+# A title that names the occasion: "Emergency call: …", "SOC shift handover — …", "Call notes".
+_OCCASION_TITLE = re.compile(
+    r"^(?:#+\s*)?(?:\*\*)?(?:(?!(?:of|a|an|the|on|about|in|for|after|before|during)\s)[\w/&-]+\s+)"
+    r"{0,3}(?:call|handover|hand-?off|stand-?up|sync|minutes|debrief|huddle|check-?in|meeting)"
+    r"(?:\s+notes)?\s*(?:[:—–,(-]|$|\d)",
+    re.I,
 )
+# "14:05 — rolled back the change", "09:14 - JS pulls an MSI": a minute-by-minute log.
+_TIMESTAMP_LINE = re.compile(
+    r"\n[ \t]*(?:[-*•]\s+)?(?:\d{1,2}\s+\w{3}\s+)?\d{1,2}:\d{2}\b[ \t]*(?:[—–-]|:)[ \t]"
+)
+_QUESTION_HEADING = re.compile(r"(?:what|how|why|where|when|which|who)\b", re.I)
 _DATE_LIKE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
     r"nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
@@ -42,7 +49,40 @@ _NOT_SPEAKERS = frozenset(
     Warning Example Result Results Goal Goals Risk Impact Tldr
     """.split()  # noqa: SIM905
 )
+# Whole-text forms of the line signals. Each opens with "\n" and runs on "\n" + text: a pattern
+# that starts with a literal is scanned for at C speed, where "^" with re.M is tried at every
+# character. The _LOW ones run on lower-cased text (a case-blind search is much slower).
+_HEAD_LINES = 400
+_LABEL_LOW = re.compile(
+    r"\n[ \t]*(?:(?:\*\*)?(?:attendees|participants|present|attendance|invitees|absent|"
+    r"apologies|location|facilitator|chair|note[- ]?taker|scribe|on\s+(?:the\s+)?call|on[- ]call|"
+    r"dial[- ]in|bridge|outgoing|incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
+    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in))|\*\*(?:date|time))"
+    r"(?:\*\*)?[ \t]*:"
+)
+_HEADING_WORD_LOW = re.compile(
+    r"\n[ \t]*(?:#+[ \t]*)?(?:\*\*)?(?:agenda|minutes|discussion|notes|decisions|action items?|"
+    r"actions|next steps|to-?dos?)\b"
+)
+_MEETING_WORD_LOW = re.compile(
+    r"\b(?:meeting|sync|stand-?up|retro(?:spective)?|review|minutes|1:1|call|handover|hand-?off|"
+    r"debrief|huddle|check-?in|war\s+room)\b"
+)
+_DATE_LIKE_LOW = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+)
+_SPEAKER_LINE = re.compile(
+    r"\n[ \t]*(?:[-*•]\s+)?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)[ \t]*:[ \t]+\S"
+)
+_LIST_LINE = re.compile(r"\n[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))[ \t]+")
 _TERMINAL = (".", "!", "?", ";", ",")
+_SHORT_LINE = 100
+_MEETING_HINTS = (
+    "meeting", "sync", "stand", "retro", "review", "minutes", "1:1", "call", "hand", "debrief",
+    "huddle", "check", "war room",
+)  # fmt: skip
+_ACTION_MARK_HINTS = ("ACTION", "AI:", "AI :", "TODO", "[ ]", "[x]", "[X]")
 _TITLE_SCAN_LINES = 6
 _TITLE_MAX_WORDS = 16
 _TITLE_MAX_CHARS = 140
@@ -94,7 +134,14 @@ def is_heading(line: str) -> bool:
         return True
     if stripped.endswith(":") and len(stripped.split()) <= 30:
         return True
-    return is_bare_heading(stripped)
+    return is_bare_heading(stripped) or is_question_heading(stripped)
+
+
+def is_question_heading(line: str) -> bool:
+    """True for a short unpunctuated line opening with a question word ("What to do next")."""
+    if len(line) > 80 or line.endswith((".", "!", ";", ",", ":")) or not line[:1].isupper():
+        return False
+    return _QUESTION_HEADING.match(line) is not None and len(line.split()) <= 10
 
 
 def is_bare_heading(line: str) -> bool:
@@ -133,42 +180,93 @@ def is_dateline(text: str) -> bool:
 
 
 def _count_signals(doc: Document) -> _Signals:
-    lines = doc.lines
-    meeting = sum(_line_score(line) for line in lines[:400])
-    meeting += min(3, len(_MENTION.findall(doc.text[:20000])))
-    meeting += _speaker_score(lines[:400]) + _bullet_score(lines[:400])
+    """Meeting and prose evidence, read with whole-text scans of the first lines (it is fast)."""
+    lines = doc.lines[:_HEAD_LINES]
+    if not lines:
+        return _Signals(meeting=0, prose=0)
+    head = "\n" + doc.text[: lines[-1].end]
+    low = head.lower()
+    meeting = sum(_line_scores(lines, head, low).values())
+    meeting += min(3, _mentions(doc.text[:20000]))
+    meeting += _speaker_score(head) + _bullet_score(head, len(lines))
+    meeting += _occasion_score(lines[0]) + _timestamp_score(head)
     prose = sum(1 for p in doc.paragraphs[:200] if _is_prose(p))
     return _Signals(meeting=meeting, prose=prose)
 
 
-def _line_score(line: Span) -> int:
-    text = line.text
-    short = len(text.split()) <= 6
-    if _LABEL_LINE.match(text) and not text.lower().startswith(("date", "time")):
-        return 3
-    if short and (_AGENDA.match(text) or _ACTION_HEADING.match(text)):
-        return 2
-    if _ACTION_MARK.search(text):
-        return 1
-    if is_heading(text) and _MEETING_WORD.search(text) and _DATE_LIKE.search(text):
-        return 2
-    return 0
+def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
+    """Each line's score by its first signal: label 3, agenda heading 2, task mark 1, dated
+    meeting heading 2. Later assignments win, so they run in reverse order of precedence."""
+    scores: dict[int, int] = {}
+    for line in lines:
+        text = line.text
+        if len(text) <= _SHORT_LINE and text[-1] not in _TERMINAL and _is_dated_meeting(text):
+            scores[line.start + 1] = 2  # + 1: offsets in ``head`` follow its leading "\n"
+    if _has_action_mark(head):
+        for match in _ACTION_MARK.finditer(head):
+            scores[head.rfind("\n", 0, match.start()) + 1] = 1
+    for match in _HEADING_WORD_LOW.finditer(low):
+        end = low.find("\n", match.end())
+        if len(low[match.start() : end if end >= 0 else len(low)].split()) <= 6:
+            scores[match.start() + 1] = 2
+    for match in _LABEL_LOW.finditer(low):
+        scores[match.start() + 1] = 3
+    return scores
 
 
-def _speaker_score(lines: list[Span]) -> int:
-    speakers = [m.group("name") for line in lines if (m := _SPEAKER.match(line.text))]
+def _is_dated_meeting(text: str) -> bool:
+    lowered = text.lower()
+    if not any(word in lowered for word in _MEETING_HINTS):
+        return False
+    found = _MEETING_WORD_LOW.search(lowered) and _DATE_LIKE_LOW.search(lowered)
+    return bool(found) and is_heading(text)
+
+
+def _has_action_mark(text: str) -> bool:
+    return any(mark in text for mark in _ACTION_MARK_HINTS)
+
+
+def _mentions(text: str) -> int:
+    """How many @handles, leaving out the '@' of e-mail addresses."""
+    if "@" not in text:
+        return 0
+    count = 0
+    for match in _MENTION.finditer(text):
+        before = text[match.start() - 1 : match.start()]
+        count += not (before.isalnum() or before in "._")
+    return count
+
+
+def _speaker_score(head: str) -> int:
+    speakers = [m.group("name") for m in _SPEAKER_LINE.finditer(head)]
     real = [name for name in speakers if name.split()[0] not in _NOT_SPEAKERS]
     return 2 if len(real) >= 3 else 0
 
 
-def _bullet_score(lines: list[Span]) -> int:
-    if len(lines) < 6:
+def _occasion_score(title: Span) -> int:
+    """A title naming a call, handover or meeting; a date beside it makes it surer."""
+    if len(title.text.split()) > 14 or _OCCASION_TITLE.match(title.text) is None:
         return 0
-    bullets = sum(1 for line in lines if is_list_item(line.text) and len(line.text.split()) <= 20)
-    return 2 if bullets / len(lines) >= 0.5 else 0
+    return 2 if _DATE_LIKE.search(title.text) else 1
+
+
+def _timestamp_score(head: str) -> int:
+    return 2 if len(_TIMESTAMP_LINE.findall(head)) >= 3 else 0
+
+
+def _bullet_score(head: str, n_lines: int) -> int:
+    if n_lines < 6:
+        return 0
+    bullets = 0
+    for match in _LIST_LINE.finditer(head):
+        end = head.find("\n", match.end())
+        if len(head[match.start() : end if end >= 0 else len(head)].split()) <= 20:
+            bullets += 1
+    return 2 if bullets / n_lines >= 0.5 else 0
 
 
 def _is_prose(paragraph: Span) -> bool:
-    if any(is_list_item(line) or _SPEAKER.match(line) for line in paragraph.text.split("\n")):
+    text = paragraph.text
+    if text.count(". ") < 2 or len(text.split()) < 40:
         return False
-    return len(paragraph.text.split()) >= 40 and paragraph.text.count(". ") >= 2
+    return not any(is_list_item(line) or _SPEAKER.match(line) for line in text.split("\n"))

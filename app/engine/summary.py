@@ -7,6 +7,7 @@ candidate cap (every sentence of the opening, then paragraph leads only).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -22,11 +23,13 @@ MAX_SCAN_CHARS = 400_000  # a summary of a huge document is drawn from its first
 CENTROID_TERMS = 40
 REDUNDANCY = 0.5
 KEY_POINTS_MAX = 5
-RANK_DEPTH = 40  # MMR re-ranks this many best candidates; the rest keep their score order
+RANK_DEPTH = 40  # MMR re-ranks among this many best candidates; the rest keep their score order
+RANK_PICKS = 16  # MMR picks this many (enough for the summary and key points), then stops
 LEAD_PARAGRAPH_BOOST = 1.5  # news leads summarise; notes rarely have prose leads to boost
 KEY_POINTS_MIN = 3
 KEY_POINT_WORDS = 30
 MIN_WORDS = 5
+DATELINE_CHARS = 80  # is_dateline only ever accepts texts up to this long
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]*[a-z0-9]")
 _STOPWORDS = frozenset(
@@ -43,9 +46,9 @@ _STOPWORDS = frozenset(
     """.split()  # noqa: SIM905
 )
 _LABELS_TO_SKIP = re.compile(
-    r"(?:attendees|participants|present|invitees|absent|apologies|date|time|location|"
+    r"[*_]*(?:attendees|participants|present|invitees|absent|apologies|date|time|location|"
     r"facilitator|chair|note[- ]?taker|scribe|agenda|next sync|next meeting|cc|to|from|"
-    r"subject)\s*:",
+    r"subject|on (?:the )?call|outgoing|incoming|held|next call|chair|owner|due)[*_]*\s*:",
     re.IGNORECASE,
 )
 _LEAD_IN = re.compile(
@@ -94,7 +97,7 @@ def _candidates(doc: Document) -> list[_Candidate]:
         if not _eligible_line(line.text):
             continue
         content = line.text[m.end() :] if (m := LIST_MARKER.match(line.text)) else line.text
-        sentences = split_sentences(content)
+        sentences = split_sentences(content) if _may_split(content) else [Span(0, 0, content)]
         if len(found) >= FULL_CANDIDATES:
             sentences = sentences[:1]
         lead = _starts_paragraph(doc.text, line)
@@ -103,17 +106,32 @@ def _candidates(doc: Document) -> list[_Candidate]:
     return found
 
 
+def _may_split(content: str) -> bool:
+    """False when no sentence can end inside the line, so splitting it would be wasted work."""
+    return ". " in content or "? " in content or "! " in content or content != content.strip()
+
+
 def _add_sentences(
-    found: list[_Candidate], seen: set[str], sentences: list[Span], *, lead: bool, paragraph: int
+    found: list[_Candidate],
+    seen: set[str],
+    sentences: list[Span],
+    *,
+    lead: bool,
+    paragraph: int,
 ) -> None:
     for position, sentence in enumerate(sentences):
-        text = _LEAD_IN.sub("", sentence.text)
+        text = sentence.text
+        if "t is " in text.lower():
+            text = _LEAD_IN.sub("", text)
         text = text[:1].upper() + text[1:]
-        key = _key(text)
-        if len(text.split()) < MIN_WORDS or key in seen or is_chatty(text) or is_dateline(text):
+        tokens = _TOKEN.findall(text.lower())
+        key = " ".join(tokens)
+        if len(text.split()) < MIN_WORDS or key in seen:
+            continue
+        if len(text) <= DATELINE_CHARS and is_dateline(text):
             continue
         seen.add(key)
-        terms = frozenset(t for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS)
+        terms = frozenset(t for t in tokens if t not in _STOPWORDS)
         found.append(_Candidate(len(found), text, terms, lead and position == 0, paragraph))
 
 
@@ -122,7 +140,10 @@ def _key(text: str) -> str:
 
 
 def _eligible_line(line: str) -> bool:
-    if is_heading(line) or is_dateline(line) or is_explicit_item(line) or is_chatty(line):
+    """A line of text to summarise: not a heading, a dateline, a task, chatter or a label."""
+    if is_heading(line) or is_explicit_item(line) or is_chatty(line):
+        return False
+    if len(line) <= DATELINE_CHARS and is_dateline(line):
         return False
     if _LABELS_TO_SKIP.match(line):
         return False
@@ -135,17 +156,33 @@ def _starts_paragraph(text: str, line: Span) -> bool:
 
 
 def _rank(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Order by relevance to the centroid, penalising overlap with better sentences (MMR)."""
+    """Order by relevance to the centroid, penalising overlap with better sentences (MMR).
+
+    Lazy greedy: a candidate's penalised score only falls as picks are added, so a popped
+    entry whose score is current is the true best; stale entries are re-scored and pushed back.
+    """
     centroid = _centroid(candidates)
     scores = {c.index: _score(c, centroid) for c in candidates}
     by_score = sorted(candidates, key=lambda c: (-scores[c.index], c.index))
     head, rest = by_score[:RANK_DEPTH], by_score[RANK_DEPTH:]
+    heap = [(-scores[c.index], c.index, 0, 0.0) for c in head]  # (key, index, picks seen, overlap)
     ranked: list[_Candidate] = []
-    while head:
-        best = max(head, key=lambda c: (scores[c.index] * (1 - _overlap(c, ranked)), -c.index))
-        ranked.append(best)
-        head.remove(best)
-    return ranked + rest
+    by_index = {c.index: c for c in head}
+    while heap and len(ranked) < RANK_PICKS:
+        _, index, seen, overlap = heapq.heappop(heap)
+        if seen == len(ranked):
+            ranked.append(by_index.pop(index))
+            continue
+        terms = by_index[index].terms
+        for pick in ranked[seen:]:
+            overlap = max(overlap, _jaccard(terms, pick.terms))
+        heapq.heappush(heap, (-scores[index] * (1 - overlap), index, len(ranked), overlap))
+    return ranked + [c for c in head if c.index in by_index] + rest
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
 
 
 def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
@@ -156,7 +193,7 @@ def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
     weights = {
         term: count * (math.log((1 + total) / (1 + count)) + 1) for term, count in df.items()
     }
-    top = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:CENTROID_TERMS]
+    top = heapq.nsmallest(CENTROID_TERMS, weights.items(), key=lambda kv: (-kv[1], kv[0]))
     return dict(top)
 
 
@@ -174,12 +211,7 @@ def _score(candidate: _Candidate, centroid: dict[str, float]) -> float:
 
 
 def _overlap(candidate: _Candidate, others: list[_Candidate]) -> float:
-    best = 0.0
-    for other in others:
-        union = candidate.terms | other.terms
-        if union:
-            best = max(best, len(candidate.terms & other.terms) / len(union))
-    return best
+    return max((_jaccard(candidate.terms, other.terms) for other in others), default=0.0)
 
 
 def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:

@@ -158,3 +158,130 @@ def test_find_action_items_relative_due_without_a_meeting_date_stays_unknown() -
 def test_find_action_items_absolute_dates_are_iso() -> None:
     text = "Date: 2024-04-26\n\nACTION: Carol to rotate the API keys by 12 May 2024\n"
     assert [item.due for item in _items(text, BriefKind.meeting_notes)] == ["2024-05-12"]
+
+
+def _meeting(body: str, header: str = "Date: Tuesday 5 March 2024") -> list[ActionItem]:
+    return _items(f"Ops sync\n{header}\n\n{body}\n", BriefKind.meeting_notes)
+
+
+@pytest.mark.parametrize(
+    ("line", "owner"),
+    [
+        ("TODO(Mira): tune the impossible-travel rule for contractors", "Mira"),
+        ("Jonas Weber — roll back the proxy change on the edge cluster", "Jonas Weber"),
+        ("Pat will review the firewall exceptions for the branch offices", "Pat"),
+        ("Review the phishing report queue, assigned to Bob", "Bob"),
+        ("Archive the old playbooks (owner: Dana)", "Dana"),
+        ("@lena draft the comms template for the outage", "lena"),
+        ("Ines to rotate the signing keys on the build server", "Ines"),
+    ],
+)
+def test_find_action_items_meeting_owner_styles(line: str, owner: str) -> None:
+    items = _meeting(f"## Actions\n- {line}")
+    assert len(items) == 1
+    assert items[0].owner == owner
+
+
+def test_find_action_items_assigned_to_is_cut_from_the_text() -> None:
+    items = _meeting("- Review the phishing report queue, assigned to Bob")
+    assert [item.text for item in items] == ["Review the phishing report queue"]
+
+
+def test_find_action_items_field_sub_bullets_fill_the_item_above() -> None:
+    body = (
+        "## Action items\n"
+        "- **Hunt for the new loader across the estate**\n"
+        "  - Owner: Farah Ali\n"
+        "  - Deadline: 2024-03-15\n"
+        "- **Retire the old jump host**\n"
+        "  - Due: end of week\n"
+    )
+    items = _meeting(body)
+    assert [(i.text.strip("*"), i.owner, i.due) for i in items] == [
+        ("Hunt for the new loader across the estate", "Farah Ali", "2024-03-15"),
+        ("Retire the old jump host", None, "2024-03-08"),
+    ]
+
+
+def test_find_action_items_owns_it_sentence_names_the_owner_of_the_sentence_before() -> None:
+    body = "Decisions\n- Rotate the CI secrets tonight. Omar owns it; done by 23:00."
+    items = _meeting(body)
+    assert [(i.text, i.owner, i.due) for i in items] == [
+        ("Rotate the CI secrets tonight.", "Omar", "2024-03-05")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("tonight", "2024-03-05"),
+        ("by tomorrow EOD", "2024-03-06"),
+        ("by Friday", "2024-03-08"),
+        ("Thursday morning", "2024-03-07"),
+        ("by end of week", "2024-03-08"),
+        ("next Monday", "2024-03-11"),
+        ("in two weeks", "2024-03-19"),
+        ("before the audit on 2024-03-20", "2024-03-20"),
+    ],
+)
+def test_find_action_items_relative_dues_resolve_against_the_notes_date(
+    phrase: str, due: str
+) -> None:
+    items = _meeting(f"- Kim to file the postmortem {phrase}")
+    assert [item.due for item in items] == [due]
+
+
+@pytest.mark.parametrize("phrase", ["tonight", "by Friday", "in two weeks", "next Monday"])
+def test_find_action_items_relative_dues_without_a_date_line_stay_unknown(phrase: str) -> None:
+    items = _meeting(f"- Kim to file the postmortem {phrase}", header="Attendees: Kim, Lars")
+    assert [(item.owner, item.due) for item in items] == [("Kim", None)]
+
+
+def test_find_action_items_todo_heading_opens_a_task_list() -> None:
+    body = "TODO\n- Re-run the sandbox on the quarantined sample\n- Ticket 4471 escalation path"
+    items = _meeting(body)
+    assert [item.text for item in items] == [
+        "Re-run the sandbox on the quarantined sample",
+        "Ticket 4471 escalation path",
+    ]
+
+
+def test_find_action_items_passive_should_counts_in_a_paragraph_of_advice() -> None:
+    text = (
+        "The wiper spread over SMB in March.\n\n"
+        "Organisations should segment OT networks from IT. Backups should be kept offline and "
+        "tested monthly. Security teams should monitor for new scheduled tasks.\n\n"
+        "Analysts believe the operators should be considered capable. Defences should be tuned.\n"
+    )
+    assert [item.text for item in _items(text)] == [
+        "Organisations should segment OT networks from IT.",
+        "Backups should be kept offline and tested monthly.",
+        "Security teams should monitor for new scheduled tasks.",
+    ]
+
+
+def test_find_action_items_question_heading_is_a_section_not_an_item() -> None:
+    text = (
+        "The group sprayed passwords for months.\n\nWhat administrators should take from this\n\n"
+        "Conditional access policies should cover test tenants too.\n"
+    )
+    assert [item.text for item in _items(text)] == [
+        "Conditional access policies should cover test tenants too."
+    ]
+
+
+def test_find_action_items_inline_recommendation_label_opens_an_item() -> None:
+    text = "The lure is a fake CV.\n\n**What to do:** Block shortcut files downloaded from mail.\n"
+    assert [item.text for item in _items(text)] == ["Block shortcut files downloaded from mail."]
+
+
+def test_find_action_items_domain_list_after_a_lead_in_is_not_items() -> None:
+    text = (
+        "The implant talked to three servers:\n\n- sync.example-cdn[.]org\n- patch.example[.]net\n"
+    )
+    assert _items(text) == []
+
+
+def test_find_action_items_labels_in_articles_are_not_owners() -> None:
+    text = "## Recommendations\n\n- Mitigation: apply the vendor patch to every gateway\n"
+    assert [item.owner for item in _items(text)] == [None]

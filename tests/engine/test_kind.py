@@ -56,3 +56,42 @@ def test_guess_title_takes_the_first_heading_line() -> None:
 def test_guess_title_prose_opening_has_no_title() -> None:
     text = "The group targeted telecom providers across Europe in 2023. It used a Lua backdoor."
     assert guess_title(Document.from_raw(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Emergency call: edge gateway exposure\n\nOn the call: Ruth (IR), Sven (network)\n\n"
+        "Situation\n- Vendor disclosed two flaws today; no patch yet.\n\n"
+        "Decisions\n- Sven to apply the mitigation tonight.\n",
+        "SOC shift handover — night to day, 2024-02-20 07:00\n\n"
+        "Outgoing: A. Moreno / Incoming: K. Ito\n\nOpen items\n"
+        "* Host WS-1 isolated at 03:40 after a beacon to a known C2.\n\n"
+        "TODO\n- Re-run the sandbox on the quarantined sample\n",
+        "Detection stand-up\n\n09:02 — Kim: pager storm overnight on the mail relays\n"
+        "09:05 — Lars: rolled back the DNS change that broke resolution\n"
+        "09:09 — Noor: reviewing the EDR exclusions list\n",
+    ],
+)
+def test_detect_kind_call_handover_and_standup_notes_are_meeting_notes(text: str) -> None:
+    assert detect_kind(Document.from_raw(text)) is BriefKind.meeting_notes
+
+
+def test_detect_kind_article_about_calls_and_handovers_stays_an_article() -> None:
+    paragraph = (
+        "The intruders phoned the help desk and asked for a password reset. The agent on the "
+        "call followed the script, and the handover between shifts meant nobody checked the "
+        "caller's identity. Meeting notes later showed the reset had been approved twice. "
+        "Defenders should verify callers through a known number before any reset."
+    )
+    text = (
+        f"# Anatomy of a help desk attack\n\n{paragraph}\n\n## Anatomy of a call\n\n{paragraph}\n"
+    )
+    assert detect_kind(Document.from_raw(text)) is BriefKind.article
+
+
+def test_detect_kind_every_gold_article_stays_an_article() -> None:
+    docs = Path(__file__).resolve().parents[2] / "eval" / "docs"
+    for path in sorted(docs.glob("a*")):
+        doc = Document.from_raw(path.read_text(encoding="utf-8"))
+        assert detect_kind(doc) is BriefKind.article, path.name

@@ -1,0 +1,206 @@
+"""Due dates of action items: find the phrase, then pin it to a calendar date.
+
+Relative phrases ("tonight", "by Friday", "in two weeks") resolve only against the date the
+notes carry; without one they stay unknown, so a due date is never invented. The common
+phrases are resolved by hand; dateparser is a cached fallback for rare absolute formats.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from app.engine.document import Document
+
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+_ORD = r"(?:st|nd|rd|th)?"
+_COUNT = r"(?:a|one|two|three|four|five|six|\d{1,2})"
+_ABSOLUTE = (
+    rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
+    rf"\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?"
+)
+_RELATIVE = (
+    rf"(?:next\s+|this\s+)?{_WEEKDAY}|tomorrow|today|tonight|next\s+(?:week|month)|"
+    r"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|cob|"
+    rf"in\s+{_COUNT}\s+(?:days?|weeks?)|in\s+a\s+fortnight"
+)
+_DATE = rf"(?:{_ABSOLUTE}|{_RELATIVE})"
+ABSOLUTE_RE = re.compile(_ABSOLUTE, re.IGNORECASE)
+# _DUE, _EVENT_DUE and _LOOSE run on lower-cased text: a case-blind search is far slower.
+_DUE = re.compile(
+    rf"\b(?:due(?:\s+date)?|by|before|deadline|until|no\s+later\s+than|eta)\s*:?\s*"
+    rf"(?:on\s+|the\s+)?(?P<date>{_DATE})\b"
+)
+# "before the board meeting on 2024-03-21": a deadline named by the event on a given date.
+_EVENT_DUE = re.compile(
+    rf"\b(?:by|before|ahead\s+of|in\s+time\s+for)\s+(?:[\w'-]+\s+){{1,5}}?(?:on|of)\s+"
+    rf"(?P<date>{_ABSOLUTE})\b"
+)
+_LOOSE = re.compile(
+    rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
+    rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
+)
+BARE_DATE = re.compile(rf"^\s*(?:on\s+)?(?P<date>{_DATE})\b", re.IGNORECASE)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
+}
+_WEEKDAYS = {d: i for i, d in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])}
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_DAY_MONTH = re.compile(
+    rf"(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<month>{_MONTH})(?:,?\s+(?P<year>\d{{4}}))?", re.I
+)
+_MONTH_DAY = re.compile(
+    rf"(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}){_ORD}(?:,?\s+(?P<year>\d{{4}}))?", re.I
+)
+_IN_N = re.compile(r"in (?P<n>\w+) (?P<unit>day|week)s?")
+_HAS_YEAR = re.compile(r"\d{4}")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
+_SPACES = re.compile(r"\s+")
+_HEADER_DATE = re.compile(
+    r"^(?:[#*_\s]*)?(?:date|when|meeting date|held)\s*[*_]*\s*:\s*(?P<value>.+)$", re.I
+)
+_HEADER_LINES = 15
+_SAME_DAY = frozenset(
+    ["today", "tonight", "eod", "cob", "end of day", "end of the day", "this evening"]
+)
+_END_OF_WEEK = frozenset(["eow", "end of week", "end of the week", "this week"])
+_END_OF_MONTH = frozenset(["eom", "end of month", "end of the month"])
+_FRIDAY = 4
+
+
+def header_date(doc: Document) -> date | None:
+    """The notes' date from a 'Date: …' line or a dated line near the top, if any."""
+    for line in doc.lines[:_HEADER_LINES]:
+        match = _HEADER_DATE.match(line.text)
+        candidate = match.group("value") if match else _absolute_in(line.text)
+        if candidate:
+            parsed = _first_absolute(candidate.strip(" *_"))
+            if parsed is not None:
+                return parsed
+    return None
+
+
+def find_due(content: str, base: date | None) -> str | None:
+    """The ISO due date an item's words state ("by Friday", "due 12 May"), else None."""
+    lowered = content.lower()
+    for match in _DUE.finditer(lowered):
+        resolved = resolve_date(match.group("date"), base)
+        if resolved:
+            return resolved
+    if (event := _EVENT_DUE.search(lowered)) is not None:
+        resolved = resolve_date(event.group("date"), base)
+        if resolved:
+            return resolved
+    loose = _LOOSE.search(lowered) if base is not None else None
+    return resolve_date(loose.group("date"), base) if loose else None
+
+
+def has_due_phrase(text: str) -> bool:
+    """True when the text holds a due-date phrase ("by Friday", "due 12 May")."""
+    return _DUE.search(text.lower()) is not None
+
+
+def resolve_date(phrase: str, base: date | None) -> str | None:
+    """Turn a due-date phrase into an ISO date, or None when it cannot be pinned down."""
+    phrase = phrase.strip()
+    if ABSOLUTE_RE.fullmatch(phrase):
+        parsed = _parse_absolute(phrase, base)
+    else:
+        parsed = _parse_relative(phrase, base) if base is not None else None
+    return parsed.isoformat() if parsed else None
+
+
+def _absolute_in(line: str) -> str | None:
+    match = ABSOLUTE_RE.search(line)
+    if match and _HAS_YEAR.search(match.group()) and len(line.split()) <= 12:
+        return match.group()
+    return None
+
+
+def _first_absolute(value: str) -> date | None:
+    match = ABSOLUTE_RE.search(value)
+    parsed = _parse_absolute(match.group(), None) if match else None
+    return parsed if parsed is not None else _dateparse(value, None)
+
+
+def _parse_absolute(phrase: str, base: date | None) -> date | None:
+    iso = _ISO.match(phrase.strip())
+    if iso:
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None
+    named = _parse_named_month(phrase.strip(), base)
+    return named if named is not None else _dateparse(phrase, base)
+
+
+def _parse_relative(phrase: str, base: date) -> date | None:
+    key = _SPACES.sub(" ", phrase.lower())
+    if key in _SAME_DAY:
+        return base
+    if key == "tomorrow":
+        return base + timedelta(days=1)
+    if key in _END_OF_WEEK:
+        return base + timedelta(days=(_FRIDAY - base.weekday()) % 7)
+    if key in _END_OF_MONTH:
+        return base.replace(day=calendar.monthrange(base.year, base.month)[1])
+    if key == "next week":
+        return base + timedelta(days=7)
+    if key == "next month":
+        return _add_month(base)
+    return _parse_offset(key, base) or _dateparse(phrase, base)
+
+
+def _parse_offset(key: str, base: date) -> date | None:
+    """'in two weeks', 'in a fortnight', '[next|this] friday' (the next one after the base)."""
+    if key == "in a fortnight":
+        return base + timedelta(days=14)
+    if (match := _IN_N.fullmatch(key)) is not None:
+        raw = match.group("n")
+        count = int(raw) if raw.isdigit() else _NUMBERS.get(raw)
+        if count is None:
+            return None
+        return base + timedelta(days=count * (7 if match.group("unit") == "week" else 1))
+    day = _WEEKDAYS.get(key.removeprefix("next ").removeprefix("this ")[:3])
+    if day is None:
+        return None
+    return base + timedelta(days=(day - base.weekday() - 1) % 7 + 1)
+
+
+def _add_month(base: date) -> date:
+    year, month = (base.year + 1, 1) if base.month == 12 else (base.year, base.month + 1)
+    return date(year, month, min(base.day, calendar.monthrange(year, month)[1]))
+
+
+def _parse_named_month(phrase: str, base: date | None) -> date | None:
+    match = _DAY_MONTH.fullmatch(phrase) or _MONTH_DAY.fullmatch(phrase)
+    if match is None:
+        return None
+    month = _MONTHS.get(match.group("month")[:3].lower())
+    year = int(match.group("year")) if match.group("year") else None
+    if month is None or (year is None and base is None):
+        return None
+    try:
+        found = date(year or base.year, month, int(match.group("day")))  # type: ignore[union-attr]
+    except ValueError:
+        return None
+    if year is None and base is not None and found < base:  # "12 March" in April: next March
+        found = found.replace(year=found.year + 1)
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _dateparse(phrase: str, base: date | None) -> date | None:
+    import dateparser  # imported lazily: slow to import, and only rare formats reach it
+
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "future"}
+    if base is not None:
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
+    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
+    return parsed.date() if isinstance(parsed, datetime) else None

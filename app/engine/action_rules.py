@@ -1,0 +1,174 @@
+"""Sentence-level tests for actions: imperatives, recommendations, markers, chatter, headings."""
+
+from __future__ import annotations
+
+import re
+
+from app.engine.action_meta import leading_owner
+from app.engine.action_verbs import is_action_verb
+from app.engine.kind import LIST_MARKER
+
+_AFTER_VERB_NOUN = frozenset(
+    """
+    of is was are were has have had 's
+    """.split()  # noqa: SIM905
+)
+_ADVERB = re.compile(
+    r"^(?:please|also|then|immediately|urgently|regularly|continuously|always|"
+    r"promptly|proactively|periodically|routinely|carefully|quickly)\s+",
+    re.I,
+)
+# The verb must be a word of its own: "sync.telemetry-hub[.]org" does not open with "sync".
+_OPENING = re.compile(
+    r"[*_\"“']*(?P<verb>[A-Za-z][A-Za-z'-]*)\s+[^A-Za-z]*(?P<next>[A-Za-z][A-Za-z']*)?"
+)
+WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+REC_HEADING = re.compile(
+    r"\b(?:recommend\w*|action\s+items?|actions|next\s+steps?|mitigat\w*|remediat\w*|"
+    r"what\s+(?:[\w-]+\s+){0,2}?(?:should|can|must|needs?\s+to|to)\s+(?!know\b|expect\b)\w+|"
+    r"how\s+to\s+(?:protect|defend|mitigate|detect|respond|prepare|stay)|to-?dos?|"
+    r"countermeasures?|^(?:[\d.)\s]*)follow[- ]?ups?|"
+    r"defensive\s+measures|best\s+practices|guidance|advice|takeaways\s+for\s+defenders)\b",
+    re.IGNORECASE,
+)
+CHECKBOX = re.compile(r"\[(?P<mark>[ xX✓✔])\]\s*")
+PREFIX = re.compile(
+    r"(?:(?i:action(?:\s+items?)?|follow[- ]up|to-?do|next\s+step)\s*[:\-–—]|AI\s*:|"
+    r"TODO(?:\s*\((?P<owner>[^()]{1,40})\))?\s*:?|(?P<done>(?i:done|completed?)\s*:))\s*"
+)
+# "**What to do:** Train …": a recommendation label opening a line of text.
+LABEL = re.compile(r"(?:\*\*|__)?(?P<label>[A-Za-z][^:*_\n]{1,60}?)(?:\*\*|__)?:(?:\*\*|__)?\s+")
+_MODAL = re.compile(
+    r"\b(?:should|must|need(?:s)?\s+to|ought\s+to|ha(?:s|ve)\s+to|(?:is|are)\s+(?:strongly\s+)?"
+    r"(?:advised|encouraged|urged)\s+to)\b",
+    re.IGNORECASE,
+)
+_ADVICE = re.compile(
+    r"\b(?:recommends?|recommended|advises?|urges?|suggests?)\s+(?:that\b|[a-z]+ing\b)|"
+    r"\bit\s+is\s+(?:strongly\s+)?(?:recommended|advised|advisable|important|essential|critical|"
+    r"crucial|vital|imperative)\s+(?:to|that)\b",
+    re.IGNORECASE,
+)
+_ADVICE_WORDS = (
+    "should", "must", "need", "ought", "has to", "have to", "advise", "encouraged", "urge",
+    "recommend", "suggest that", "suggests that", "it is ",
+)  # fmt: skip
+_READERS = frozenset(
+    """
+    you we us organizations organisations orgs companies enterprises businesses teams team
+    defenders administrators admins sysadmins users customers operators owners security soc
+    it staff employees everyone agencies entities institutions providers analysts readers
+    clients partners members leaders leadership management cisos ciso departments network
+    networks
+    """.split()  # noqa: SIM905
+)
+_ACTORS = frozenset(
+    """
+    attacker attackers adversary adversaries actor actors threat malware group gang hackers
+    criminals affiliates implant backdoor loader ransomware campaign
+    """.split()  # noqa: SIM905
+)
+_REPORTING = frozenset(
+    """
+    believe believes believed think thinks thought say says said assess assesses assessed
+    note notes noted warn warns warned claim claims claimed argue argues argued suspect
+    suspects suspected
+    """.split()  # noqa: SIM905
+)
+_NOT_SUBJECTS = frozenset(
+    """
+    it this that there these those they he she which who what how why where when i
+    """.split()  # noqa: SIM905
+)
+_CHATTY = re.compile(
+    r"\b(?:i\s+hope|hope\s+this|let\s+me\s+know|feel\s+free|(?:do\s+not|don't)\s+hesitate|"
+    r"further\s+assistance|happy\s+to\s+help|thank(?:s|\s+you)|read\s+more|click\s+here|"
+    r"subscribe\s+to\s+our|sign\s+up)\b"
+)
+# Plain substring checks on the lower-cased text: far cheaper than a case-blind regex search.
+_CHATTY_HINTS = (
+    "hope", "let me", "free", "hesitate", "assistance", "happy", "thank", "read more",
+    "click", "subscribe", "sign up",
+)  # fmt: skip
+_MAX_SUBJECT_WORDS = 10
+_LABEL_SPAN = 70  # a label's colon comes this early in the line
+
+
+def is_imperative(text: str) -> bool:
+    """True when the text opens with a base-form verb used as a command ("Patch the VPN")."""
+    text = _ADVERB.sub("", text, count=1)
+    opening = _OPENING.match(text)
+    if opening is None or not is_action_verb(opening.group("verb")):
+        return False
+    following = (opening.group("next") or "").lower()
+    return following not in _AFTER_VERB_NOUN and not text.rstrip().endswith("?")
+
+
+def is_recommendation(sentence: str) -> bool:
+    """True for 'organisations should …', 'we recommend that …'; not for 'attackers must …'."""
+    if not has_advice_word(sentence) or sentence.rstrip().endswith("?"):
+        return False
+    if _ADVICE.search(sentence):
+        return not is_chatty(sentence)
+    subject = _modal_subject(sentence)
+    return bool(subject and _READERS.intersection(subject))
+
+
+def is_soft_recommendation(sentence: str) -> bool:
+    """True for 'X should …' with a subject that is not an attacker or a pronoun.
+
+    Only trusted among recommendations: "MFA should be enforced …" in a paragraph of advice.
+    """
+    if not has_advice_word(sentence) or sentence.rstrip().endswith("?"):
+        return False
+    subject = _modal_subject(sentence)
+    return bool(subject) and subject[0] not in _NOT_SUBJECTS
+
+
+def has_advice_word(text: str) -> bool:
+    """Cheap pre-check: could this text hold a recommendation at all?"""
+    lowered = text.lower()
+    return any(word in lowered for word in _ADVICE_WORDS)
+
+
+def is_chatty(text: str) -> bool:
+    """True for conversational filler ("I hope this helps", "Let me know if …")."""
+    lowered = text.lower()
+    if not any(hint in lowered for hint in _CHATTY_HINTS):
+        return False
+    return _CHATTY.search(lowered) is not None
+
+
+def is_explicit_item(line: str) -> bool:
+    """True for a line marked as a task: ACTION:, TODO, AI:, a checkbox."""
+    content = line[m.end() :] if (m := LIST_MARKER.match(line)) else line
+    return bool(CHECKBOX.match(content) or PREFIX.match(content))
+
+
+def is_assignment(text: str) -> bool:
+    """True for 'Alice to patch …', '@bob will review …', 'Alice Chen — chase …'."""
+    lead = leading_owner(text)
+    return lead is not None and is_action_verb(lead.verb)
+
+
+def rec_label_end(line: str) -> int:
+    """Where the text starts after a recommendation label ('What to do: …'), else 0."""
+    if ":" not in line[:_LABEL_SPAN]:
+        return 0
+    label = LABEL.match(line)
+    if label is None or len(label.group("label").split()) > 6:
+        return 0
+    return label.end() if REC_HEADING.search(label.group("label")) else 0
+
+
+def _modal_subject(sentence: str) -> list[str]:
+    """The words before the modal verb, when they read as a reader-side subject."""
+    modal = _MODAL.search(sentence)
+    if modal is None or is_chatty(sentence):
+        return []
+    subject = [w.lower() for w in WORD.findall(sentence[: modal.start()])]
+    if len(subject) > _MAX_SUBJECT_WORDS or not _ACTORS.isdisjoint(subject):
+        return []
+    if not _REPORTING.isdisjoint(subject):  # "analysts believe the group should …" reports
+        return []
+    return subject
