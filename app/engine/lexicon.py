@@ -6,6 +6,9 @@ gazetteer compiles these together with the ATT&CK and MISP names into one automa
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 
 def _words(text: str, sep: str | None = None) -> frozenset[str]:
     return frozenset(word.strip() for word in text.split(sep) if word.strip())
@@ -27,7 +30,11 @@ SECURITY_VENDORS: dict[str, tuple[str, ...]] = {
     "Trend Micro": ("Trend Micro", "TrendMicro"),
     "Symantec": ("Symantec", "Broadcom Symantec", "Symantec Threat Hunter Team"),
     "Sophos": ("Sophos", "Sophos X-Ops"),
-    "Google TAG": ("Google TAG", "Google Threat Analysis Group", "Threat Analysis Group"),
+    "Google Threat Analysis Group": (
+        "Google Threat Analysis Group",
+        "Google TAG",
+        "Threat Analysis Group",
+    ),
     "Google Threat Intelligence": ("Google Threat Intelligence", "GTIG"),
     "Secureworks": ("Secureworks", "SecureWorks"),
     "Volexity": ("Volexity",),
@@ -122,7 +129,6 @@ GOVERNMENT_BODIES: dict[str, tuple[str, ...]] = {
     "Europol": ("Europol",),
     "Interpol": ("Interpol", "INTERPOL"),
     "US Department of Justice": ("Department of Justice", "DOJ", "DoJ"),
-    "US Treasury": ("Department of the Treasury", "OFAC"),
     "DHS": ("DHS", "Department of Homeland Security"),
     "US Cyber Command": ("US Cyber Command", "USCYBERCOM", "Cyber Command"),
     "GCHQ": ("GCHQ",),
@@ -377,7 +383,8 @@ EXTRA_COMMON_WORDS = _words(
     email gmail outlook explorer firefox safari edge teams zoom skype telegram whatsapp discord
     slack github google microsoft apple amazon facebook twitter youtube dropbox onedrive cmd
     ping netstat whoami tasklist ipconfig certutil bitsadmin regsvr rundll wmic unknown generic
-    unnamed default demo test sample
+    unnamed default demo test sample autoit jscript vbscript korean arabic persian farsi english
+    mandarin cantonese hebrew urdu hindi
     """
 )
 
@@ -390,6 +397,23 @@ TOOL_NAMES = _words(
     """,
     sep="|",
 )
+
+
+DATA_FILE = Path(__file__).parent / "data" / "actor_names.json"
+
+
+def _load_names() -> dict[str, dict[str, tuple[str, ...]]]:
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return {table: {k: tuple(v) for k, v in rows.items()} for table, rows in raw.items()}
+
+
+_NAMES = _load_names()
+# Companies and other organisations that act or are acted upon (victims, patching vendors).
+ORGANIZATIONS: dict[str, tuple[str, ...]] = _NAMES["organizations"]
+# Dual-use and offensive tools, with the forms they are written in (even lowercase: "ngrok").
+TOOLS: dict[str, tuple[str, ...]] = _NAMES["tools"]
+GOVERNMENT_BODIES.update(_NAMES["government"])
+TOOL_NAMES = TOOL_NAMES | frozenset(TOOLS)
 
 
 # Cue words compiled into the gazetteer automaton so rules need no regex scan of their own:
@@ -422,10 +446,50 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         _tuple(
             "backdoor malware implant loader rat ransomware stealer infostealer dropper trojan "
             "wiper downloader rootkit botnet keylogger spyware webshell worm web_shell bootkit "
-            "tool threat_actor threat_group hacking_group apt_group group actor cluster gang"
+            "tool utility threat_actor threat_group hacking_group apt_group group actor cluster "
+            "gang"
         ),
         False,
     ),
+    "after_name": (
+        _tuple(
+            "backdoor malware implant loader rat ransomware stealer infostealer dropper trojan "
+            "wiper downloader rootkit botnet keylogger spyware webshell worm web_shell bootkit "
+            "tool apt threat_actor threat_group group gang actor actors cluster hackers "
+            "operators crew team"
+        ),
+        False,
+    ),
+    "org_suffix": (
+        _tuple(
+            "inc ltd llc corp corporation gmbh plc software networks systems technologies "
+            "entertainment resorts holdings enterprise airlines bank pharmaceuticals telecom "
+            "industries healthcare"
+        ),
+        False,
+    ),
+    "descriptor": (
+        _tuple(
+            "provider company firm vendor supplier developer maker manufacturer retailer chain "
+            "operator insurer bank hospital university business startup subsidiary contractor "
+            "giant conglomerate exchange processor distributor publisher carrier utility "
+            "which_sells which_makes which_develops which_owns which_maintains which_builds "
+            "which_produces which_distributes"
+        ),
+        False,
+    ),
+    "isac": (("isac",), False),
+    "firm": (_tuple("forensics labs threat_intelligence"), False),
+    "agency": (
+        _tuple(
+            "agency service bureau directorate department ministry office board command "
+            "commission corps police guard administration authority committee council centre "
+            "center"
+        ),
+        False,
+    ),
+    "operation": (("operation",), False),
+    "same_as": (_tuple("tracks tracked track refers_to calls call"), False),
     "intro": (
         _tuple(
             "threat_actor apt_actor apt_group threat_group hacking_group espionage_group "

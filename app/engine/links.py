@@ -10,14 +10,12 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from app.engine.brief import Actor, ActorType, Link, Relation
 from app.engine.document import Document, Span
-from app.engine.gazetteer import name_occurrences
 from app.engine.grounding import evidence_at
-from app.engine.lexicon import COUNTRIES
+from app.engine.link_mentions import Mention, by_sentence, find_mentions
 
 MAX_GAP = 250
 MAX_QUOTE = 400
@@ -111,17 +109,10 @@ class _Found:
     spans: list[tuple[int, int]]
 
 
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    start: int
-    end: int
-    actor: int
-
-
 def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     """Relations between the given actors, one per (source, relation, target), with evidence."""
     text = doc.text
-    mentions = _mentions(text, actors)
+    mentions = find_mentions(text, actors)
     found: dict[tuple[object, ...], _Found] = {}
     for sentence, items in _sentences_with_pairs(doc.sentences, mentions, actors, text):
         for link in _sentence_links(text, sentence, items, actors):
@@ -138,31 +129,12 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     ]
 
 
-def _mentions(text: str, actors: list[Actor]) -> list[_Mention]:
-    names: dict[str, str] = {}
-    for index, actor in enumerate(actors):
-        forms = [actor.name, *actor.aliases]
-        if actor.type == ActorType.country and actor.name in COUNTRIES:
-            forms.extend(form for group in COUNTRIES[actor.name] for form in group)
-        for form in forms:
-            names.setdefault(form, str(index))
-    hits = sorted(name_occurrences(text, names), key=lambda h: (h[0], h[0] - h[1]))
-    mentions: list[_Mention] = []
-    for start, end, label in hits:
-        if not mentions or start >= mentions[-1].end:
-            mentions.append(_Mention(start, end, int(label)))
-    return mentions
-
-
 def _sentences_with_pairs(
-    sentences: list[Span], mentions: list[_Mention], actors: list[Actor], text: str
-) -> list[tuple[Span, list[_Mention]]]:
-    starts = [s.start for s in sentences]
-    per_sentence: dict[int, list[_Mention]] = {}
-    for mention in mentions:
-        per_sentence.setdefault(bisect_right(starts, mention.start) - 1, []).append(mention)
-    result: list[tuple[Span, list[_Mention]]] = []
-    recent: list[_Mention] = []
+    sentences: list[Span], mentions: list[Mention], actors: list[Actor], text: str
+) -> list[tuple[Span, list[Mention]]]:
+    per_sentence = by_sentence(sentences, mentions)
+    result: list[tuple[Span, list[Mention]]] = []
+    recent: list[Mention] = []
     for index in sorted(per_sentence):
         if index < 0:
             continue
@@ -179,9 +151,9 @@ def _sentences_with_pairs(
 
 
 def _anaphora(
-    text: str, sentence: Span, recent: list[_Mention], items: list[_Mention], actors: list[Actor]
-) -> list[_Mention]:
-    found: list[_Mention] = []
+    text: str, sentence: Span, recent: list[Mention], items: list[Mention], actors: list[Actor]
+) -> list[Mention]:
+    found: list[Mention] = []
     for match in _ANAPHOR.finditer(text, sentence.start, sentence.end):
         wanted = GROUPS if match.group(1) in _GROUP_WORDS else SOFTWARE
         before = [
@@ -190,12 +162,12 @@ def _anaphora(
             if m.end <= match.start() and actors[m.actor].type in wanted
         ]
         if before:
-            found.append(_Mention(match.start(), match.end(), before[-1].actor))
+            found.append(Mention(match.start(), match.end(), before[-1].actor))
     return found
 
 
 def _sentence_links(
-    text: str, sentence: Span, items: list[_Mention], actors: list[Actor]
+    text: str, sentence: Span, items: list[Mention], actors: list[Actor]
 ) -> list[_Found]:
     links: list[_Found] = []
     for j, later in enumerate(items):
@@ -218,14 +190,14 @@ def _sentence_links(
     return links
 
 
-def _modifies_next(text: str, items: list[_Mention], j: int, actors: list[Actor]) -> bool:
+def _modifies_next(text: str, items: list[Mention], j: int, actors: list[Actor]) -> bool:
     """True for "Chinese" in "Chinese state-sponsored group APT41": the link goes to APT41."""
     if actors[items[j].actor].type != ActorType.country or j + 1 >= len(items):
         return False
     return _ADJACENT.match(text[items[j].end : items[j + 1].start]) is not None
 
 
-def _chain_start(text: str, items: list[_Mention], j: int, actors: list[Actor]) -> int:
+def _chain_start(text: str, items: list[Mention], j: int, actors: list[Actor]) -> int:
     """Index of the first mention in the list "A, B, and C" that ends with items[j]."""
     head = j
     kind = _kind_class(actors[items[j].actor].type)
@@ -238,7 +210,7 @@ def _chain_start(text: str, items: list[_Mention], j: int, actors: list[Actor]) 
     return head
 
 
-def _blocks(text: str, items: list[_Mention], i: int, actors: list[Actor]) -> bool:
+def _blocks(text: str, items: list[Mention], i: int, actors: list[Actor]) -> bool:
     """Whether items[i] hides the words before it from a later actor.
 
     Actors block; a country does not ("links A to China-based actor B"), unless it heads a
@@ -259,7 +231,7 @@ def _kind_class(kind: ActorType) -> str:
 
 
 def _classify(
-    text: str, sentence: Span, a: _Mention, head: _Mention, b: _Mention, actors: list[Actor]
+    text: str, sentence: Span, a: Mention, head: Mention, b: Mention, actors: list[Actor]
 ) -> _Found | None:
     between = text[a.end : head.start]
     if len(between) > MAX_GAP or _NEGATION.search(between):
@@ -313,8 +285,8 @@ def _starts_with(between: str, word: str) -> bool:
 def _reporting(
     text: str,
     sentence: Span,
-    a: _Mention,
-    b: _Mention,
+    a: Mention,
+    b: Mention,
     between: str,
     before: str,
     actors: list[Actor],
@@ -344,7 +316,7 @@ def _reporting(
 
 
 def _coordinated(
-    text: str, sentence: Span, a: _Mention, b: _Mention, actors: list[Actor]
+    text: str, sentence: Span, a: Mention, b: Mention, actors: list[Actor]
 ) -> _Found | None:
     """ "overlaps between A and B" / "connections between A and B"."""
     before = text[max(sentence.start, a.start - 120) : a.start]
@@ -365,15 +337,15 @@ def _link(
     relation: Relation,
     target: str,
     confidence: float,
-    a: _Mention,
-    b: _Mention,
+    a: Mention,
+    b: Mention,
 ) -> _Found | None:
     if source == target:
         return None
     return _Found(source, relation, target, confidence, [_quote(sentence, a, b)])
 
 
-def _quote(sentence: Span, a: _Mention, b: _Mention) -> tuple[int, int]:
+def _quote(sentence: Span, a: Mention, b: Mention) -> tuple[int, int]:
     if sentence.end - sentence.start <= MAX_QUOTE:
         return sentence.start, sentence.end
     start = max(sentence.start, min(a.start, b.start) - 60)

@@ -16,7 +16,7 @@ from app.engine.gazetteer import ADJECTIVE, Gazetteer, Hit
 
 _ACTOR_NOUNS = (
     r"threat|threats|APTs?|hackers?|hacking|actors?|groups?|adversar\w*|espionage|cyberespionage"
-    r"|cyber-espionage|operators?|clusters?|attackers?|gangs?|crews?|intrusion\w*|offensive"
+    r"|cyber-espionage|operators?|clusters?|attackers?|gangs?|crews?|offensive"
     r"|state-sponsored|state-backed|nation-state|intelligence|spies|military|malware|backdoors?"
     r"|campaigns?|cyber|government-backed|government-sponsored|operations|apt"
 )
@@ -25,12 +25,15 @@ _AFTER_NAME_STRONG = re.compile(
     r"^-(?:nexus|linked|backed|sponsored|aligned|affiliated|attributed|directed)\b"
 )
 _AFTER_NAME_WEAK = re.compile(
-    rf"^(?:-(?:based|related|origin|made)|['’]s)\s+(?:[\w-]+\s+){{0,2}}?(?:{_ACTOR_NOUNS})\b"
+    rf"^(?:-(?:based|related|origin|made)|['’]s)\s+(?:[\w-]+\s+){{0,2}}?(?:{_ACTOR_NOUNS}"
+    r"|Group|Team|APT)\b"
 )
 _BEFORE_NAME = re.compile(
     r"(?:(?:linked|attributed|tied|connected|traced|links?|linking|attributes?|attributing)"
-    r"(?:\s+\S+){0,6}?\s+to|(?:sponsored|backed|directed|run|operated|supported|tasked)\s+by"
-    r"|on behalf of|associated with|working for|(?:originat\w*|operat\w*) (?:in|from|out of))"
+    r"(?:\s+\S+){0,6}?\s+to(?:(?:\s+[\w-]+){1,3}?\s+of)?"
+    r"|(?:sponsored|backed|directed|run|operated|supported|tasked)\s+by|on behalf of"
+    r"|associated with|working for|(?:originat\w*|operat\w*) (?:in|from|out of)"
+    r"|(?:based|located|headquartered) in)"
     r"\s+(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
@@ -60,6 +63,7 @@ class PlaceScan:
 def scan_places(text: str, hits: list[Hit], sentences: list[Span], gaz: Gazetteer) -> PlaceScan:
     """Split place and sector mentions into attributions and targets."""
     starts = [s.start for s in sentences]
+    memo: dict[int, bool] = {}
     result = PlaceScan({}, [], [])
     country_ends = {h.end for h in hits if gaz.entities[h.entity].kind == "country"}
     for hit in hits:
@@ -67,12 +71,12 @@ def scan_places(text: str, hits: list[Hit], sentences: list[Span], gaz: Gazettee
         if entity.kind == "country" and is_attribution(text, hit):
             result.attributed.setdefault(hit.entity, []).append(hit)
         elif entity.kind in {"country", "region"} and hit.flags & ADJECTIVE == 0:
-            if _in_targeting_sentence(text, hit, sentences, starts):
+            if _in_targeting_sentence(text, hit, sentences, starts, memo):
                 _add(result.regions, entity.name)
         elif (
             entity.kind == "sector"
             and _is_targeted_sector(text, hit, country_ends)
-            and _in_targeting_sentence(text, hit, sentences, starts)
+            and _in_targeting_sentence(text, hit, sentences, starts, memo)
         ):
             _add(result.sectors, entity.name)
     return result
@@ -88,12 +92,16 @@ def is_attribution(text: str, hit: Hit) -> bool:
     return _BEFORE_NAME.search(text[max(0, hit.start - 80) : hit.start]) is not None
 
 
-def _in_targeting_sentence(text: str, hit: Hit, sentences: list[Span], starts: list[int]) -> bool:
+def _in_targeting_sentence(
+    text: str, hit: Hit, sentences: list[Span], starts: list[int], memo: dict[int, bool]
+) -> bool:
     index = bisect_right(starts, hit.start) - 1
     if index < 0:
         return False
-    sentence = sentences[index]
-    return _TARGETING.search(text, sentence.start, sentence.end) is not None
+    if index not in memo:
+        sentence = sentences[index]
+        memo[index] = _TARGETING.search(text, sentence.start, sentence.end) is not None
+    return memo[index]
 
 
 def _is_targeted_sector(text: str, hit: Hit, country_ends: set[int]) -> bool:

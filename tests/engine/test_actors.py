@@ -141,3 +141,62 @@ def test_find_actors_targeted_country_is_not_an_actor() -> None:
     assert "Germany" not in names
     assert "Germany" in scan.targets.regions
     assert "research" in scan.targets.sectors
+
+
+# Held-out texts (written for these tests, not taken from eval/) for the shape and cue rules.
+VICTIMS = (
+    "Northgate Logistics Ltd. disclosed on Monday that attackers had copied shipment records "
+    "from its customer portal. The intrusion began through an unpatched Citrix NetScaler "
+    "gateway; Zyxel released a fix for a second flaw the same week. Poland's Internal Security "
+    "Agency (ABW) is investigating. A regional retail chain, Brightwater Stores, said it was "
+    "also affected. Our Security Operations Center (SOC) reviewed the logs."
+)
+CODENAMES = (
+    "Researchers observed a new loader we call BLUEHERON. The second stage, SILKSPOOL, is a "
+    "backdoor written in Rust. The group behind it, UNC9999, is also tracked as TA9998, and "
+    "Microsoft tracks the same cluster as DEV-9997. The operators used an exfiltration utility "
+    "called Rclone and a tunnelling tool named Chisel. Operation SILVERFOX, the police "
+    "takedown, seized two servers. A DarkGate AutoIt script was also found."
+)
+USAGE = (
+    "LockBit claimed the attack on its leak site two days later. In a separate case an "
+    "affiliate deployed Black Basta ransomware on ESXi hosts. MGM Resorts confirmed the outage."
+)
+
+
+def test_find_actors_names_companies_by_suffix_apposition_and_acts() -> None:
+    actors = _by_name(_scan(VICTIMS))
+    for name in ("Northgate Logistics Ltd", "Brightwater Stores", "Zyxel"):
+        assert actors[name].type == ActorType.organization
+    assert "Citrix" not in actors  # named only as the maker of an exploited product
+
+
+def test_find_actors_names_agency_with_its_acronym_as_one_actor() -> None:
+    actors = _by_name(_scan(VICTIMS))
+    assert actors["Internal Security Agency"].type == ActorType.government
+    assert actors["Internal Security Agency"].aliases == ["ABW"]
+    assert not any("Operations Center" in name for name in actors)
+
+
+def test_find_actors_reads_codenames_introduced_by_cue_words() -> None:
+    actors = _by_name(_scan(CODENAMES))
+    assert actors["BLUEHERON"].type == ActorType.malware
+    assert actors["SILKSPOOL"].type == ActorType.malware
+    assert actors["Rclone"].type == ActorType.tool
+    assert actors["Chisel"].type == ActorType.tool
+    assert "SILVERFOX" not in actors  # an operation, not an actor
+    assert "AutoIt" not in actors  # a scripting language
+
+
+def test_find_actors_folds_names_other_vendors_use_for_the_same_cluster() -> None:
+    actors = _by_name(_scan(CODENAMES))
+    assert set(actors["UNC9999"].aliases) == {"TA9998", "DEV-9997"}
+    assert "TA9998" not in actors
+    assert actors["Microsoft"].type == ActorType.security_vendor
+
+
+def test_find_actors_types_ransomware_brand_by_how_the_text_uses_it() -> None:
+    actors = _by_name(_scan(USAGE))
+    assert actors["LockBit"].type == ActorType.threat_actor
+    assert actors["Black Basta"].type == ActorType.malware
+    assert actors["MGM Resorts"].type == ActorType.organization

@@ -1,0 +1,224 @@
+"""Which mentions are one actor: union-find over actor keys, folded by stated aliases.
+
+"A/B" pairs, "A (aka B)", "A (B)", "A, which X tracks as B", "X tracks the same cluster as B",
+"LockBit 3.0" (a version of LockBit) and "the US Treasury's Office of Foreign Assets Control"
+(a body inside a body) all join names into one actor.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from app.engine import actor_rules as rules
+from app.engine import actor_usage as usage
+from app.engine.gazetteer import Gazetteer, name_occurrences
+from app.engine.gazetteer_build import SOFTWARE_KINDS, compact_key
+from app.engine.lexicon import GENERIC_NAMES
+
+ALIAS_KINDS = frozenset({"threat_actor", "malware", "tool"})
+_NOUN = r"(?:\s+(?:group|gang|APT|actor|threat actor|team|crew|cluster|malware|backdoor))?"
+_AKA = re.compile(
+    _NOUN + r"\s*[,(]?\s*(?:(?:is|was|are|were)\s+)?(?:also known as|aka|a\.k\.a\.?"
+    r"|also tracked as|tracked as|also called|also referred to as|formerly known as|formerly)"
+    r"\s+(?:the\s+)?"
+    rf"({rules.NAME}(?:\s*(?:,|and|or|, and)\s+{rules.NAME}){{0,4}})"
+)
+_TRACKS_AS = re.compile(
+    _NOUN + r",?\s*(?:which|that|whom)\s+(?:\S+\s+){1,4}?"
+    r"(?:tracks|tracked|track|refers to|calls|call)"
+    rf"\s+(?:it\s+)?as\s+({rules.NAME})"
+)
+_SAME_AS = re.compile(
+    r"(?:tracks|tracked|track|refers to|calls|call)\s+(?:the same|this|that|these|the|it)\b"
+    rf"(?:\s+[\w-]+){{0,3}}?\s+as\s+({rules.NAME})"
+)
+_SAME_AS_REACH = 1000
+_VERSIONED = re.compile(r"(.+?) v?\d+(?:\.\d+)*$")
+_PAREN = re.compile(rf"\s*\(({rules.NAME})\)")
+_LIST_SPLIT = re.compile(r"\s*(?:, and|,|\band\b|\bor\b)\s*")
+_NAME_AFTER_SLASH = re.compile(rf"({rules.NAME})")
+
+
+@dataclass(slots=True)
+class Mention:
+    """One span of text naming the actor with this key."""
+
+    start: int
+    end: int
+    key: str
+
+
+@dataclass
+class Groups:
+    """Union-find over actor keys; a key is an entity (``e12``) or a rule name (``n:x``)."""
+
+    kind: dict[str, str] = field(default_factory=dict)
+    entity: dict[str, int] = field(default_factory=dict)
+    parent: dict[str, str] = field(default_factory=dict)
+    ruled: set[str] = field(default_factory=set)  # keys a rule introduced (not only listed)
+
+    def add(self, key: str, kind: str, entity: int | None) -> str:
+        if key not in self.parent:
+            self.parent[key] = key
+            self.kind[key] = kind
+            if entity is not None:
+                self.entity[key] = entity
+        return key
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str, *, force: bool = False) -> None:
+        """Join b's actor into a's; ``force`` (a stated alias) overrides kind and identity."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        kinds = {self.kind[ra], self.kind[rb]}
+        if force and (kinds <= ALIAS_KINDS or len(kinds) == 1):
+            self.parent[rb] = ra
+            return
+        if not compatible(self.kind[ra], self.kind[rb]):
+            return
+        if ra in self.entity and rb in self.entity and self.entity[ra] != self.entity[rb]:
+            return  # two different known entities: "Emotet/TrickBot" is a pair, not one
+        keep, drop = (ra, rb) if ra in self.entity or rb not in self.entity else (rb, ra)
+        self.parent[drop] = keep
+
+
+def compatible(a: str, b: str) -> bool:
+    return a == b or {a, b} <= SOFTWARE_KINDS
+
+
+def key_for(name: str, kind: str, gaz: Gazetteer, groups: Groups) -> str:
+    entity = gaz.lookup(name)
+    if entity is not None and compatible(gaz.entities[entity].kind, kind):
+        return groups.add(f"e{entity}", gaz.entities[entity].kind, entity)
+    return groups.add(f"n:{compact_key(name)}", kind, None)
+
+
+def occurrences(text: str, names: dict[str, str]) -> list[Mention]:
+    return [Mention(start, end, key) for start, end, key in name_occurrences(text, names)]
+
+
+def _order(mention: Mention) -> int:
+    return mention.start * 4096 - (mention.end - mention.start)
+
+
+def without_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
+    ordered = sorted(mentions, key=_order)
+    kept: list[Mention] = []
+    for mention in ordered:
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
+
+
+def fold_aliases(
+    text: str, mentions: list[Mention], gaz: Gazetteer, groups: Groups, same_as: list[int]
+) -> list[Mention]:
+    """Join "A/B", "A (aka B)", "A (B)" and "A, which X tracks as B" into one actor."""
+    by_start = {m.start: m for m in mentions}
+    added: list[Mention] = []
+    for mention in mentions:
+        kind = groups.kind[groups.find(mention.key)]
+        if kind not in ALIAS_KINDS:
+            continue
+        for start, name, force in _alias_spans(text, mention):
+            other = by_start.get(start)
+            if other is not None:
+                groups.union(mention.key, other.key, force=force)
+            elif _plausible_alias(name, gaz):
+                key = key_for(name, kind, gaz, groups)
+                groups.union(mention.key, key, force=force)
+                added.append(Mention(start, start + len(name), key))
+    _fold_same_as(text, mentions, by_start, groups, same_as)
+    _fold_parts(text, mentions, groups)
+    if not added:
+        return mentions
+    names = {text[m.start : m.end]: m.key for m in added}
+    return without_overlaps([*mentions, *added, *occurrences(text, names)])
+
+
+def _fold_same_as(
+    text: str,
+    mentions: list[Mention],
+    by_start: dict[int, Mention],
+    groups: Groups,
+    cues: list[int],
+) -> None:
+    """ "X. Proofpoint tracks the same activity as B": B is another name of the last actor.
+
+    ``cues`` are the offsets of "tracks" / "calls" words, where the phrase can begin.
+    """
+    starts = [m.start for m in mentions]
+    for match in filter(None, (_SAME_AS.match(text, cue) for cue in cues)):
+        other = by_start.get(match.start(1))
+        index = bisect_right(starts, match.start()) - 1
+        while other is not None and index >= 0:
+            earlier = mentions[index]
+            if match.start() - earlier.end > _SAME_AS_REACH:
+                break
+            kinds = (groups.kind[groups.find(earlier.key)], groups.kind[groups.find(other.key)])
+            if kinds[0] == kinds[1]:
+                groups.union(earlier.key, other.key)
+                break
+            if kinds == ("malware", "threat_actor") and _used_as_group(text, earlier):
+                groups.union(
+                    earlier.key, other.key, force=True
+                )  # "the Cl0p gang" ... "as Lace Tempest"
+                break
+            index -= 1
+
+
+def _fold_parts(text: str, mentions: list[Mention], groups: Groups) -> None:
+    """ "LockBit 3.0" is LockBit; "the US Treasury's Office of Foreign Assets Control" is one."""
+    by_surface = {text[m.start : m.end]: m.key for m in mentions}
+    for mention, after in pairwise(mentions):
+        kinds = {groups.kind[groups.find(mention.key)], groups.kind[groups.find(after.key)]}
+        if kinds == {"government"} and text[mention.end : after.start] in {"'s ", "’s "}:
+            groups.union(mention.key, after.key, force=True)
+    for mention in mentions:
+        if not text[mention.end - 1].isdigit():
+            continue
+        versioned = _VERSIONED.match(text, mention.start, mention.end)
+        if versioned is not None and versioned.group(1) in by_surface:
+            groups.union(by_surface[versioned.group(1)], mention.key, force=True)
+
+
+def _used_as_group(text: str, mention: Mention) -> bool:
+    return usage.usage_votes(text, [(mention.start, mention.end)])[1] > 0
+
+
+def _alias_spans(text: str, mention: Mention) -> list[tuple[int, str, bool]]:
+    spans: list[tuple[int, str, bool]] = []
+    if text[mention.end : mention.end + 1] == "/":
+        match = _NAME_AFTER_SLASH.match(text, mention.end + 1)
+        if match:
+            spans.append((match.start(1), match.group(1), False))
+    for pattern, force in ((_AKA, True), (_TRACKS_AS, True), (_PAREN, False)):
+        match = pattern.match(text, mention.end)
+        if match is None:
+            continue
+        offset = match.start(1)
+        for part in _LIST_SPLIT.split(match.group(1)):
+            position = text.find(part, offset)
+            if part and position >= 0:
+                spans.append((position, part, force))
+                offset = position + len(part)
+    return spans
+
+
+def _plausible_alias(name: str, gaz: Gazetteer) -> bool:
+    words = name.split()
+    if not words or words[0].lower() in GENERIC_NAMES:
+        return False
+    if rules.scheme_match(name) or any(ch.isdigit() for ch in name):
+        return True
+    return not all(gaz.is_common(w) for w in words) or gaz.lookup(name) is not None

@@ -1,0 +1,1 @@
+"""Data files shipped with the engine (name tables loaded once by ``app.engine.lexicon``)."""

@@ -1,0 +1,68 @@
+"""Where each actor is mentioned, for the link reader: spans grouped by sentence.
+
+When the actors come straight from ``find_actors`` on the same text, its mention spans are
+reused; otherwise every name and alias is searched for again.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from app.engine.actors import mention_spans
+from app.engine.brief import Actor, ActorType
+from app.engine.document import Span
+from app.engine.gazetteer import name_occurrences
+from app.engine.lexicon import COUNTRIES
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One span of text naming ``actors[actor]``."""
+
+    start: int
+    end: int
+    actor: int
+
+
+def find_mentions(text: str, actors: list[Actor]) -> list[Mention]:
+    """Every mention of every actor, in text order, the longest winning where names overlap."""
+    known = mention_spans(text, actors)
+    if known is not None:
+        spans = [(s, e, i) for i, found in enumerate(known) for s, e in found]
+        spans.sort(key=lambda h: h[0] * 4096 - (h[1] - h[0]))
+        return _without_overlaps(spans)
+    names: dict[str, str] = {}
+    for index, actor in enumerate(actors):
+        forms = [actor.name, *actor.aliases]
+        if actor.type == ActorType.country and actor.name in COUNTRIES:
+            forms.extend(form for group in COUNTRIES[actor.name] for form in group)
+        for form in forms:
+            names.setdefault(form, str(index))
+    hits = [(start, end, int(label)) for start, end, label in name_occurrences(text, names)]
+    hits.sort(key=lambda h: h[0] * 4096 - (h[1] - h[0]))
+    return _without_overlaps(hits)
+
+
+def _without_overlaps(hits: list[tuple[int, int, int]]) -> list[Mention]:
+    """Mentions from sorted (start, end, actor) spans, the longest winning at each start."""
+    mentions: list[Mention] = []
+    last_end = -1
+    for start, end, actor in hits:
+        if start >= last_end:
+            mentions.append(Mention(start, end, actor))
+            last_end = end
+    return mentions
+
+
+def by_sentence(sentences: list[Span], mentions: list[Mention]) -> dict[int, list[Mention]]:
+    """Mentions grouped by the index of their sentence (both lists are in text order)."""
+    starts = [s.start for s in sentences]
+    per_sentence: dict[int, list[Mention]] = {}
+    index, bound = -1, -1
+    for mention in mentions:
+        if mention.start >= bound:  # only look the sentence up when the mention leaves it
+            index = bisect_right(starts, mention.start) - 1
+            bound = starts[index + 1] if index + 1 < len(starts) else 1 << 62
+        per_sentence.setdefault(index, []).append(mention)
+    return per_sentence
