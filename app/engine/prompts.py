@@ -1,4 +1,4 @@
-"""The LLM prompts: versioned text files in ``prompts/`` (the repo folder; shipped as ``app/engine/prompt_files``) (``<task>.v<N>.md``).
+"""The LLM prompts: versioned files ``prompts/<task>.v<N>.md`` (app/engine/prompt_files).
 
 A file holds the system message, then a line ``=== user ===``, then the user message as a
 ``string.Template`` (``$document`` and friends). Text sent as data is placed between tags
