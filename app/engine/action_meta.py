@@ -56,9 +56,19 @@ _META_CLAUSE = re.compile(
 _OWNER_HINTS = ("owner", "assign", "responsible", "who", "owned by")
 # Words without which no trailing metadata clause can match: a cheap pre-check.
 _META_HINTS = (
-    "owner", "assign", "due", "deadline", "priority", "(", "[", "urgent", "asap", "critical",
-    ", p", "; p",
-)  # fmt: skip
+    "owner",
+    "assign",
+    "due",
+    "deadline",
+    "priority",
+    "(",
+    "[",
+    "urgent",
+    "asap",
+    "critical",
+    ", p",
+    "; p",
+)
 _HIGH = re.compile(
     r"\b(?:urgent(?:ly)?|critical|asap|p[01]|immediately|high[- ]priority|"
     r"priority\s*[:=]\s*(?:high|urgent|critical))\b|[(\[]high[)\]]",

@@ -50,9 +50,20 @@ _ADVICE = re.compile(
     re.IGNORECASE,
 )
 _ADVICE_WORDS = (
-    "should", "must", "need", "ought", "has to", "have to", "advise", "encouraged", "urge",
-    "recommend", "suggest that", "suggests that", "it is ",
-)  # fmt: skip
+    "should",
+    "must",
+    "need",
+    "ought",
+    "has to",
+    "have to",
+    "advise",
+    "encouraged",
+    "urge",
+    "recommend",
+    "suggest that",
+    "suggests that",
+    "it is ",
+)
 _READERS = frozenset(
     """
     you we us organizations organisations orgs companies enterprises businesses teams team
@@ -87,9 +98,18 @@ _CHATTY = re.compile(
 )
 # Plain substring checks on the lower-cased text: far cheaper than a case-blind regex search.
 _CHATTY_HINTS = (
-    "hope", "let me", "free", "hesitate", "assistance", "happy", "thank", "read more",
-    "click", "subscribe", "sign up",
-)  # fmt: skip
+    "hope",
+    "let me",
+    "free",
+    "hesitate",
+    "assistance",
+    "happy",
+    "thank",
+    "read more",
+    "click",
+    "subscribe",
+    "sign up",
+)
 _MAX_SUBJECT_WORDS = 10
 _LABEL_SPAN = 70  # a label's colon comes this early in the line
 

@@ -96,6 +96,8 @@ _INTRO_HEAD = re.compile(
 )
 _NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
+_ASCII_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+_ARTICLES = frozenset({"a", "an", "the"})
 _BAD_ENDINGS = ("-based", "-like", "-related", "-style", "-linked", "-nexus", "-sponsored")
 _INTRO_WORDS = re.compile(r"(?:called|named|dubbed|known as|tracked as|codenamed|calls?)\s")
 _NATIONALITIES = frozenset(
@@ -163,7 +165,7 @@ def _scheme_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate
 
 def _family_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate]:
     for match in matches:
-        head = _NAME_AT_END.search(text, max(0, match.start() - 40), match.start())
+        head = _name_at_end(text, max(0, match.start() - 40), match.start())
         if head is None or head.end(1) + 1 != match.start():
             continue
         word = head.group(1).split()[-1]
@@ -182,7 +184,7 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
             if not _capital_word_before(text, match.start()):
                 continue
             cue_kind = "tool" if match.group().strip() == "tool" else kind
-            head = _NAME_AT_END.search(text, max(0, match.start() - 60), match.start())
+            head = _name_at_end(text, max(0, match.start() - 60), match.start())
             if head is None:
                 continue
             picked = pick_name(text, head.start(1), head.end(1), cue_kind, gaz)
@@ -194,7 +196,31 @@ def _capital_word_before(text: str, end: int) -> bool:
     """Cheap pre-check: does the word ending at ``end`` hold a capital letter or a digit?"""
     start = max(text.rfind(" ", max(0, end - 40), end), text.rfind("\n", max(0, end - 40), end)) + 1
     word = text[start:end]
+    if word.isascii():
+        return _ASCII_CAPITAL_OR_DIGIT.search(word) is not None
     return any(ch.isupper() or ch.isdigit() for ch in word)
+
+
+def _tail_start(text: str, lo: int, hi: int, words: int) -> int:
+    """An offset in ``[lo, hi]`` at or before the start of the last ``words`` words there."""
+    parts = text[lo:hi].rsplit(None, words)
+    return lo + len(parts[0]) if len(parts) > words else lo
+
+
+def _name_at_end(text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """``_NAME_AT_END`` searched in ``text[lo:hi]``; a name is at most three words, so only
+    the last three are tried (the same match, without trying every offset before them)."""
+    return _NAME_AT_END.search(text, _tail_start(text, lo, hi, 3), hi)
+
+
+def _intro_head(text: str, lo: int, hi: int) -> re.Match[str] | None:
+    """``_INTRO_HEAD`` searched in ``text[lo:hi]``, skipped when none of the last five words
+    is the article the pattern needs before its up to four trailing words."""
+    if not hi or not text[hi - 1].isspace():
+        return None  # the pattern ends in white space
+    if _ARTICLES.isdisjoint(text[lo:hi].rsplit(None, 5)[-5:]):
+        return None
+    return _INTRO_HEAD.search(text, lo, hi)
 
 
 def _names_after_cues(
@@ -216,7 +242,7 @@ def _introduced_names(
     text: str, gaz: Gazetteer, matches: list[re.Match[str]]
 ) -> Iterator[Candidate]:
     for match in matches:
-        head = _INTRO_HEAD.search(text, max(0, match.start() - 100), match.start())
+        head = _intro_head(text, max(0, match.start() - 100), match.start())
         if head is None:
             continue
         picked = pick_name(text, head.start(1), head.end(1), "threat_actor", gaz)
@@ -229,7 +255,7 @@ def _introduced_software(
 ) -> Iterator[Candidate]:
     """ "GRAYFEATHER, a new backdoor written in Go" / "**ORCSHRED**, a shell-script wiper"."""
     for match in matches:
-        head = _INTRO_HEAD.search(text, max(0, match.start() - 60), match.start())
+        head = _intro_head(text, max(0, match.start() - 60), match.start())
         if head is None:
             continue
         kind = _kind_of_cue(match.group())

@@ -21,12 +21,12 @@ from app.engine.actor_aliases import (
     occurrences,
     without_overlaps,
 )
-from app.engine.brief import Actor, ActorType, Evidence, Targets
+from app.engine.brief import Actor, ActorType, Targets
 from app.engine.document import Document, Span
 from app.engine.gazetteer import Entity, Gazetteer, Hit, load_gazetteer
-from app.engine.grounding import evidence_at
 from app.engine.lexicon import PRODUCT_WORDS, TOOLS
 from app.engine.org_rules import find_org_names
+from app.engine.payloads import Payload, evidence_payload
 from app.engine.places import scan_places
 
 MAX_EVIDENCE = 5
@@ -62,7 +62,9 @@ def find_actors(doc: Document) -> ActorScan:
         if not country_hits:
             continue
         evidence = _evidence(text, [(h.start, h.end) for h in country_hits], doc.sentences)
-        actor = Actor(name=gaz.entities[entity].name, type=ActorType.country, evidence=evidence)
+        actor = Actor.model_validate(
+            {"name": gaz.entities[entity].name, "type": ActorType.country, "evidence": evidence}
+        )
         every = [(h.start, h.end) for h in hits if h.entity == entity]
         found.append((country_hits[0].start, actor, every))
     found.sort(key=lambda item: item[0])
@@ -189,12 +191,14 @@ def _actor(
     aliases = [s for s in surfaces if s.casefold() != name.casefold()]
     if known is not None and known.name != name and known.name not in aliases:
         aliases.append(known.name)
-    return Actor(
-        name=name,
-        type=ActorType(kind),
-        aliases=aliases,
-        description=known.description if known is not None else None,
-        evidence=_evidence(text, [(m.start, m.end) for m in group], sentences),
+    return Actor.model_validate(
+        {
+            "name": name,
+            "type": ActorType(kind),
+            "aliases": aliases,
+            "description": known.description if known is not None else None,
+            "evidence": _evidence(text, [(m.start, m.end) for m in group], sentences),
+        }
     )
 
 
@@ -227,11 +231,11 @@ def _kind(
     )
 
 
-def _evidence(text: str, spans: list[tuple[int, int]], sentences: list[Span]) -> list[Evidence]:
+def _evidence(text: str, spans: list[tuple[int, int]], sentences: list[Span]) -> list[Payload]:
     """The sentence around each mention (trimmed when long), one per sentence, five at most."""
     starts = _starts(sentences)
     seen: set[tuple[int, int]] = set()
-    evidence: list[Evidence] = []
+    evidence: list[Payload] = []
     for start, end in spans:
         index = bisect_right(starts, start) - 1
         sentence = sentences[index] if index >= 0 else Span(start, end, text[start:end])
@@ -240,7 +244,7 @@ def _evidence(text: str, spans: list[tuple[int, int]], sentences: list[Span]) ->
             lo, hi = _window(text, start, end)
         if (lo, hi) not in seen:
             seen.add((lo, hi))
-            evidence.append(evidence_at(text, lo, hi))
+            evidence.append(evidence_payload(text, lo, hi))
         if len(evidence) >= MAX_EVIDENCE:
             break
     return evidence

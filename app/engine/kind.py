@@ -79,9 +79,20 @@ _LIST_LINE = re.compile(r"\n[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|[a-z][.)]|\(\
 _TERMINAL = (".", "!", "?", ";", ",")
 _SHORT_LINE = 100
 _MEETING_HINTS = (
-    "meeting", "sync", "stand", "retro", "review", "minutes", "1:1", "call", "hand", "debrief",
-    "huddle", "check", "war room",
-)  # fmt: skip
+    "meeting",
+    "sync",
+    "stand",
+    "retro",
+    "review",
+    "minutes",
+    "1:1",
+    "call",
+    "hand",
+    "debrief",
+    "huddle",
+    "check",
+    "war room",
+)
 _ACTION_MARK_HINTS = ("ACTION", "AI:", "AI :", "TODO", "[ ]", "[x]", "[X]")
 _TITLE_SCAN_LINES = 6
 _TITLE_MAX_WORDS = 16

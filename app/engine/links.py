@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from app.engine.brief import Actor, ActorType, Link, Relation
 from app.engine.document import Document, Span
-from app.engine.grounding import evidence_at
 from app.engine.link_mentions import Mention, by_sentence, find_mentions
+from app.engine.payloads import evidence_payload
 
 MAX_GAP = 250
 MAX_QUOTE = 400
@@ -118,12 +118,14 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
         for link in _sentence_links(text, sentence, items, actors):
             _merge(found, link)
     return [
-        Link(
-            source=f.source,
-            relation=f.relation,
-            target=f.target,
-            confidence=f.confidence,
-            evidence=[evidence_at(text, start, end) for start, end in f.spans],
+        Link.model_validate(
+            {
+                "source": f.source,
+                "relation": f.relation,
+                "target": f.target,
+                "confidence": f.confidence,
+                "evidence": [evidence_payload(text, start, end) for start, end in f.spans],
+            }
         )
         for f in found.values()
     ]
@@ -141,13 +143,17 @@ def _sentences_with_pairs(
         items = per_sentence[index]
         sentence = sentences[index]
         recent = [m for m in recent if m.start >= sentences[max(0, index - 2)].start]
-        items = sorted(
-            [*items, *_anaphora(text, sentence, recent, items, actors)], key=lambda m: m.start
-        )
+        anaphora = _anaphora(text, sentence, recent, items, actors)
+        if anaphora:  # the sentence's own mentions are in text order already
+            items = sorted([*items, *anaphora], key=_start)
         if len({m.actor for m in items}) >= 2:
             result.append((sentence, items))
         recent.extend(per_sentence[index])
     return result
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
 
 
 def _anaphora(

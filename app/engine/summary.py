@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 
 from app.engine.actions import is_chatty, is_explicit_item, is_imperative
 from app.engine.document import Document, Span, split_sentences
@@ -97,7 +98,12 @@ def _candidates(doc: Document) -> list[_Candidate]:
         if not _eligible_line(line.text):
             continue
         content = line.text[m.end() :] if (m := LIST_MARKER.match(line.text)) else line.text
-        sentences = split_sentences(content) if _may_split(content) else [Span(0, 0, content)]
+        if not _may_split(content):
+            sentences = [Span(0, 0, content)]
+        elif m is None:  # a line splits into its sentences of the whole text
+            sentences = doc.sentences_within(line.start, line.end)
+        else:
+            sentences = split_sentences(content)
         if len(found) >= FULL_CANDIDATES:
             sentences = sentences[:1]
         lead = _starts_paragraph(doc.text, line)
@@ -121,17 +127,23 @@ def _add_sentences(
 ) -> None:
     for position, sentence in enumerate(sentences):
         text = sentence.text
-        if "t is " in text.lower():
+        lowered = text.lower()
+        if "t is " in lowered:
             text = _LEAD_IN.sub("", text)
-        text = text[:1].upper() + text[1:]
-        tokens = _TOKEN.findall(text.lower())
-        key = " ".join(tokens)
-        if len(text.split()) < MIN_WORDS or key in seen:
+            lowered = text.lower()
+        if not text[:1].isascii():  # upper-casing "ß" adds a letter: lower the result again
+            text = text[:1].upper() + text[1:]
+            lowered = text.lower()
+        elif text[:1].islower():
+            text = text[:1].upper() + text[1:]
+        if len(text.split()) < MIN_WORDS:
             continue
-        if len(text) <= DATELINE_CHARS and is_dateline(text):
+        tokens = _TOKEN.findall(lowered)
+        key = " ".join(tokens)
+        if key in seen or (len(text) <= DATELINE_CHARS and is_dateline(text)):
             continue
         seen.add(key)
-        terms = frozenset(t for t in tokens if t not in _STOPWORDS)
+        terms = frozenset(tokens).difference(_STOPWORDS)
         found.append(_Candidate(len(found), text, terms, lead and position == 0, paragraph))
 
 
@@ -200,7 +212,8 @@ def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
 def _score(candidate: _Candidate, centroid: dict[str, float]) -> float:
     if not candidate.terms:
         return 0.0
-    score = sum(centroid.get(term, 0.0) for term in candidate.terms) / math.sqrt(
+    # fsum is exact, so the score does not depend on the set's (hash-seeded) iteration order
+    score = math.fsum(map(centroid.get, candidate.terms, repeat(0.0))) / math.sqrt(
         len(candidate.terms)
     )
     if candidate.paragraph == 0:
