@@ -10,18 +10,21 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
 
 from app.actors.router import router as actors_router
-from app.core.db import create_db_engine, init_db
+from app.core.db import create_db_engine
 from app.core.errors import ServiceUnavailableError, install_error_handlers
 from app.core.extractors import get_extractor
 from app.core.health import router as health_router
 from app.core.limits import BodyLimitMiddleware
+from app.core.schema import init_db
 from app.engine.pipeline import Extractor
-from app.reports.repository import SEARCH_INDEX_DDL
+from app.jobs.worker import WorkerPool
 from app.reports.router import router as reports_router
 from app.settings import Settings, get_settings
 from app.web.openapi import default_seed_dir, install_openapi_examples, seed_examples
+from app.webhooks.router import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 DESCRIPTION = (
@@ -36,18 +39,27 @@ def create_app(
     extractor: Extractor | None = None,
     seed_dir: Path | None = None,
 ) -> FastAPI:
-    """Build the app; tables and the search index are created when it starts."""
+    """Build the app; at start it migrates SQLite (or checks PostgreSQL) and starts a worker."""
     settings = settings or get_settings()
     engine = create_db_engine(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        init_db(engine, sqlite_ddl=SEARCH_INDEX_DDL)
+        await asyncio.to_thread(init_db, engine)
         if app.state.extractor is None:
-            app.state.extractor = _load_extractor(settings)
+            app.state.extractor = _load_extractor(settings, engine)
             await _warm(app.state.extractor)
-        yield
-        engine.dispose()
+        pool = None
+        if settings.embedded_worker:
+            pool = WorkerPool(engine=engine, settings=settings, extractor=app.state.extractor)
+            pool.start()
+        app.state.worker_pool = pool
+        try:
+            yield
+        finally:
+            if pool is not None:
+                await pool.stop()
+            engine.dispose()
 
     app: FastAPI = FastAPIOffline(
         title="Precis", version="0.1.0", description=DESCRIPTION, lifespan=lifespan
@@ -55,10 +67,12 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.extractor = extractor
+    app.state.worker_pool = None
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     for router in (health_router, reports_router, actors_router):
         app.include_router(router)
+    app.include_router(webhooks_router)
     install_openapi_examples(app, seed_examples(seed_dir or default_seed_dir()))
     return app
 
@@ -70,10 +84,10 @@ async def _warm(extractor: Extractor | None) -> None:
         await asyncio.to_thread(warm)
 
 
-def _load_extractor(settings: Settings) -> Extractor | None:
+def _load_extractor(settings: Settings, engine: Engine) -> Extractor | None:
     """Build the configured extractor at startup, so the first request does not pay for it."""
     try:
-        return get_extractor(settings)
+        return get_extractor(settings, engine=engine)
     except (ImportError, ServiceUnavailableError) as exc:
         logger.warning("no extractor is available (%s); POST /v1/reports answers 503", exc)
         return None

@@ -1,8 +1,9 @@
-"""Database engine, per-request session (the request boundary commits) and schema creation."""
+"""Database engine, per-request session (the request boundary commits), write transactions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +11,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -48,13 +49,22 @@ def _sqlite_pragmas(*, wal: bool) -> Any:
     return on_connect
 
 
-def init_db(engine: Engine, *, sqlite_ddl: Sequence[str] = ()) -> None:
-    """Create the registered tables if missing, then run extra DDL when on SQLite (FTS5)."""
-    SQLModel.metadata.create_all(engine)
-    if is_sqlite(engine) and sqlite_ddl:
-        with engine.begin() as connection:
-            for statement in sqlite_ddl:
-                connection.execute(text(statement))
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A short write transaction that commits on success; on SQLite it takes the write lock first.
+
+    `BEGIN IMMEDIATE` makes a read-then-write (claim a job, number a version) atomic across
+    processes: no other writer can slip in between, and nobody fails on a stale read snapshot.
+    """
+    with Session(engine, expire_on_commit=False) as session:
+        if is_sqlite(engine):
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
 
 
 def check_db(engine: Engine) -> None:

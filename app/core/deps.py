@@ -23,7 +23,7 @@ def get_app_extractor(request: Request) -> Extractor:
     state = request.app.state
     if state.extractor is None:
         try:
-            state.extractor = get_extractor(state.settings)
+            state.extractor = get_extractor(state.settings, engine=state.engine)
         except ImportError as exc:  # the configured extractor's code is missing or broken
             raise ServiceUnavailableError("No extractor is installed.", original=exc) from exc
     extractor: Extractor = state.extractor

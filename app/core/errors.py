@@ -19,6 +19,7 @@ from app.engine.errors import (
     UndecodableError,
     UnsupportedMediaTypeError,
 )
+from app.webhooks.ssrf import UnsafeURLError
 
 PROBLEM_JSON = "application/problem+json"
 logger = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ _STATUS_TABLE: tuple[tuple[type[PrecisError], int, str], ...] = (
     (UndecodableError, 415, "undecodable-document"),
     (IngestError, 422, "unreadable-document"),
     (InvalidRequestError, 422, "invalid-request"),
+    (UnsafeURLError, 422, "unsafe-url"),
     (ServiceUnavailableError, 503, "service-unavailable"),
     (PrecisError, 500, "internal-error"),
 )

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
-from sqlalchemy import JSON, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.engine.brief import Brief
@@ -21,10 +21,16 @@ _HTTP_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 
 class ReportStatus(StrEnum):
+    """Where a report's newest extraction job stands; `partial` is done with gaps."""
+
     queued = "queued"
-    processing = "processing"
+    running = "running"
     done = "done"
+    partial = "partial"
     failed = "failed"
+
+
+FINISHED_STATUSES = frozenset({ReportStatus.done, ReportStatus.partial, ReportStatus.failed})
 
 
 def utcnow() -> datetime:
@@ -56,11 +62,17 @@ class ReportOptions(ReportBase):
     tlp: Tlp | None = Field(default=None, description="Traffic Light Protocol marking.")
     labels: list[str] = Field(default_factory=list, max_length=MAX_LABELS)
 
-    @field_validator("source_url")
+    callback_url: str | None = Field(
+        default=None,
+        max_length=2048,
+        description="Receives a signed `report.done` / `report.failed` POST when the job ends.",
+    )
+
+    @field_validator("source_url", "callback_url")
     @classmethod
     def _check_url(cls, url: str | None) -> str | None:
         if url is not None and not _HTTP_URL.fullmatch(url):
-            raise ValueError("source_url must be an http(s) URL")
+            raise ValueError("must be an http(s) URL")
         return url
 
     @field_validator("labels")
@@ -99,6 +111,7 @@ class Report(ReportBase, table=True):
     labels: list[str] = Field(default_factory=list, sa_type=JSON)
     media_type: str = Field(max_length=64)
     status: str = Field(default=ReportStatus.queued.value, max_length=16)
+    callback_url: str | None = Field(default=None, max_length=2048)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -114,11 +127,41 @@ class ExtractionInfo(SQLModel):
     created_at: UtcDatetime
 
 
+class ExtractionRead(ExtractionInfo):
+    """One stored extraction of a report, with its provenance."""
+
+    job_id: str | None = None
+    provenance: dict[str, Any]
+
+
+class ExtractionPage(SQLModel):
+    """A report's extractions, newest version first."""
+
+    items: list[ExtractionRead]
+
+
+class ExtractionRequest(SQLModel):
+    """Options for a re-extraction; leave all out to re-run the default extractor."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+    extractor: Literal["auto", "offline", "llm"] | None = None
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+    prompt_version: str | None = Field(default=None, min_length=1, max_length=64)
+
+
 class ReportRead(ReportBase):
-    """A stored report with its newest brief."""
+    """A stored report with its newest brief and where its newest job stands."""
 
     id: str
     status: ReportStatus
+    attempts: int = Field(default=0, description="Attempts made by the newest job.")
+    last_error: str | None = Field(
+        default=None, description="Why the newest job's last attempt failed, in plain words."
+    )
+    next_attempt_at: UtcDatetime | None = Field(
+        default=None, description="When a failed attempt will be retried."
+    )
     kind: Kind | None
     tlp: str | None
     labels: list[str]
@@ -171,11 +214,16 @@ class ReportLabel(SQLModel, table=True):
 
 class Extraction(SQLModel, table=True):
     __tablename__ = "extraction"
-    __table_args__ = (UniqueConstraint("report_id", "version"),)
+    # One extraction per job: a job run twice (at-least-once) cannot store two versions.
+    __table_args__ = (
+        UniqueConstraint("report_id", "version"),
+        Index("uq_extraction_report_job", "report_id", "job_id", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: str = Field(foreign_key="report.id", ondelete="CASCADE", index=True)
     version: int
+    job_id: str | None = Field(default=None, max_length=32)
     status: str = Field(max_length=16)
     extractor: str = Field(max_length=64)
     model: str | None = Field(default=None, max_length=200)

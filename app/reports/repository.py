@@ -26,23 +26,7 @@ from app.reports.models import (
 from app.reports.rows import BriefRows
 from app.reports.search import fts5_query, like_pattern
 
-SEARCH_INDEX_DDL: tuple[str, ...] = (
-    # A standalone FTS5 table keyed by report id: the report table has no stable integer
-    # rowid (VACUUM may renumber it), so an external-content index could drift.
-    """CREATE VIRTUAL TABLE IF NOT EXISTS report_fts USING fts5(
-        report_id UNINDEXED, title, text, tokenize = 'unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER IF NOT EXISTS report_fts_insert AFTER INSERT ON report BEGIN
-        INSERT INTO report_fts (report_id, title, text) VALUES (new.id, new.title, new.text);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS report_fts_delete AFTER DELETE ON report BEGIN
-        DELETE FROM report_fts WHERE report_id = old.id;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS report_fts_update AFTER UPDATE OF title, text ON report
-    BEGIN
-        DELETE FROM report_fts WHERE report_id = old.id;
-        INSERT INTO report_fts (report_id, title, text) VALUES (new.id, new.title, new.text);
-    END""",
-)
+# The FTS5 table `report_fts` and its triggers are created by migration 0001 (SQLite only).
 _FTS_MATCH = "SELECT report_id FROM report_fts WHERE report_fts MATCH :fts"
 
 RowModel = type[ReportActor] | type[ReportIndicator] | type[ReportActionItem] | type[ReportLink]
@@ -72,6 +56,12 @@ class PagePosition:
 def get_report(session: Session, report_id: str) -> Report | None:
     """A report by id."""
     return session.get(Report, report_id)
+
+
+def lock_report(session: Session, report_id: str) -> Report | None:
+    """A report, row-locked until the transaction ends (PostgreSQL; SQLite locks the database)."""
+    statement = select(Report).where(Report.id == report_id).with_for_update()
+    return session.exec(statement).first()
 
 
 def find_report_by_sha256(session: Session, sha256: str) -> Report | None:
@@ -108,6 +98,16 @@ def newest_extraction(session: Session, report_id: str) -> Extraction | None:
         .limit(1)
     )
     return session.exec(statement).first()
+
+
+def list_extractions(session: Session, report_id: str) -> Sequence[Extraction]:
+    """A report's extractions, newest version first."""
+    statement = (
+        select(Extraction)
+        .where(Extraction.report_id == report_id)
+        .order_by(col(Extraction.version).desc())
+    )
+    return session.exec(statement).all()
 
 
 def next_extraction_version(session: Session, report_id: str) -> int:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep, get_app_extractor
-from app.core.errors import problem_responses
+from app.core.errors import InvalidRequestError, problem_responses
+from app.core.idempotency import request_fingerprint
+from app.engine.document import text_sha256
+from app.jobs.extractors import supports_prompt_version
 from app.reports import service
-from app.reports.models import Kind, ReportCreate, ReportOptions, ReportPage, ReportRead
+from app.reports.models import (
+    ExtractionPage,
+    ExtractionRequest,
+    Kind,
+    ReportCreate,
+    ReportOptions,
+    ReportPage,
+    ReportRead,
+)
+from app.reports.responses import answer_submission, check_callback_url
 from app.reports.submission import read_submission
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -38,11 +50,29 @@ CREATE_BODY = {
 }
 
 
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Repeat a POST safely: the same key and body within 24 h get the same answer.",
+    ),
+]
+PreferHeader = Annotated[
+    str | None,
+    Header(description="`wait=N` (N ≤ 60): answer 201 with the brief if it is ready in N s."),
+]
+_QUEUED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"model": ReportRead, "description": "Queued; poll `Location` for the brief."},
+    201: {"model": ReportRead, "description": "Ready within the `Prefer: wait` time."},
+}
+
+
 @router.post(
     "",
-    status_code=201,
+    status_code=202,
     response_model=ReportRead,
     responses={
+        **_QUEUED_RESPONSES,
         200: {"model": ReportRead, "description": "The same content was already stored."},
         **problem_responses(413, 415, 422, 503),
     },
@@ -50,19 +80,70 @@ CREATE_BODY = {
 )
 async def create_report(
     request: Request,
-    response: Response,
     session: SessionDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKeyHeader = None,
+    prefer: PreferHeader = None,
     force: Annotated[bool, Query(description="Store a new report even if one matches.")] = False,
-) -> ReportRead:
-    """Submit a document (JSON `text`/`html`, or a file upload) and get its brief."""
+) -> Response:
+    """Submit a document (JSON `text`/`html`, or a file upload); its brief is made by a worker."""
     document, options = await read_submission(request)
-    extractor = get_app_extractor(request)  # after the body, so bad input is a 4xx, not a 503
-    report, created = await service.create_report(
-        session, document=document, options=options, extractor=extractor, force=force
+    await check_callback_url(options.callback_url, settings=settings)
+    get_app_extractor(request)  # after the body, so bad input is a 4xx, not a 503
+    fingerprint = request_fingerprint(
+        "POST /v1/reports",
+        force,
+        text_sha256(document.text),
+        document.media_type,
+        options.model_dump(mode="json"),
     )
-    response.status_code = 201 if created else 200
-    response.headers["Location"] = f"/v1/reports/{report.id}"
-    return report
+    return await answer_submission(
+        request,
+        session,
+        submit=lambda s: service.submit_report(s, document=document, options=options, force=force),
+        fingerprint=fingerprint,
+        idempotency_key=idempotency_key,
+        prefer=prefer,
+    )
+
+
+@router.post(
+    "/{report_id}/extractions",
+    status_code=202,
+    response_model=ReportRead,
+    responses={**_QUEUED_RESPONSES, **problem_responses(404, 422)},
+)
+async def create_extraction(
+    report_id: str,
+    request: Request,
+    session: SessionDep,
+    body: Annotated[ExtractionRequest | None, Body()] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
+    prefer: PreferHeader = None,
+) -> Response:
+    """Queue a new extraction of a stored report (optionally another extractor or model)."""
+    wanted = body or ExtractionRequest()
+    if wanted.prompt_version is not None and not supports_prompt_version():
+        raise InvalidRequestError("This build has one prompt version; leave prompt_version out.")
+    fingerprint = request_fingerprint(
+        "POST /v1/reports/{id}/extractions", report_id, wanted.model_dump(mode="json")
+    )
+    return await answer_submission(
+        request,
+        session,
+        submit=lambda s: service.request_extraction(s, report_id=report_id, request=wanted),
+        fingerprint=fingerprint,
+        idempotency_key=idempotency_key,
+        prefer=prefer,
+    )
+
+
+@router.get(
+    "/{report_id}/extractions", response_model=ExtractionPage, responses=problem_responses(404)
+)
+def list_extractions(report_id: str, session: SessionDep) -> ExtractionPage:
+    """List a report's extractions (versions) with their provenance, newest first."""
+    return service.list_extractions(session, report_id=report_id)
 
 
 @router.get("", response_model=ReportPage, responses=problem_responses(422))

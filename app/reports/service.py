@@ -1,4 +1,4 @@
-"""Report rules: ingest, de-duplicate, extract, store, list. Never commits (the request does)."""
+"""Report rules: ingest, de-duplicate, queue, store briefs, list. Never commits (callers do)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,27 @@ import binascii
 import importlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
 from app.core.errors import InvalidRequestError, NotFoundError
-from app.engine.brief import Brief, BriefKind
+from app.engine.brief import Brief, BriefKind, ExtractionState
 from app.engine.document import Document, text_sha256
 from app.engine.ingest import IngestedDocument, ingest, resolve_media_type
 from app.engine.pipeline import Extractor, run_pipeline
+from app.jobs import queue
+from app.jobs.models import Job, JobStatus
 from app.reports import repository
 from app.reports.ids import new_report_id
 from app.reports.models import (
     Extraction,
     ExtractionInfo,
+    ExtractionPage,
+    ExtractionRead,
+    ExtractionRequest,
     Report,
     ReportActionItem,
     ReportActor,
@@ -43,6 +50,19 @@ TITLE_MAX = 500
 _SUMMARY_FIELDS = {"id", "title", "kind", "tlp", "status", "created_at", "labels"}
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A report as accepted, and the job queued for it (None: an identical report was reused)."""
+
+    report: ReportRead
+    job_id: str | None
+
+    @property
+    def created(self) -> bool:
+        """Whether a job was queued (a new report or a new extraction version)."""
+        return self.job_id is not None
+
+
 def ingest_json(payload: ReportCreate) -> IngestedDocument:
     """Read the text or HTML of a JSON submission."""
     if payload.html is not None:
@@ -57,24 +77,33 @@ def ingest_upload(
     return ingest(data, media_type=resolve_media_type(content_type, filename))
 
 
-async def create_report(
-    session: Session,
-    *,
-    document: IngestedDocument,
-    options: ReportOptions,
-    extractor: Extractor,
-    force: bool = False,
-) -> tuple[ReportRead, bool]:
-    """Store and extract a document; return (report, created) — an identical one is reused."""
+def submit_report(
+    session: Session, *, document: IngestedDocument, options: ReportOptions, force: bool = False
+) -> Submission:
+    """Store a document and queue its extraction; an identical stored document is reused."""
     if not force:
         existing = repository.find_report_by_sha256(session, text_sha256(document.text))
         if existing is not None:
-            return read_report(session, report=existing), False
-    # Extract before writing: a SQLite write transaction must not stay open across extraction.
-    brief = await run_pipeline(_engine_document(document.text, options), extractor)
+            return Submission(read_report(session, report=existing), job_id=None)
     report = register_report(session, document=document, options=options)
-    store_brief(session, report=report, brief=brief)
-    return read_report(session, report=report), True
+    job = queue.enqueue_job(session, report_id=report.id)
+    return Submission(read_report(session, report=report), job_id=job.id)
+
+
+def request_extraction(
+    session: Session, *, report_id: str, request: ExtractionRequest
+) -> Submission:
+    """Queue a new extraction version of a stored report."""
+    report = _require_report(session, report_id)
+    job = queue.enqueue_job(session, report_id=report.id, params=request.model_dump())
+    return Submission(read_report(session, report=report), job_id=job.id)
+
+
+def list_extractions(session: Session, *, report_id: str) -> ExtractionPage:
+    """A report's extractions with their provenance, newest first."""
+    _require_report(session, report_id)
+    rows = repository.list_extractions(session, report_id)
+    return ExtractionPage(items=[ExtractionRead.model_validate(row.model_dump()) for row in rows])
 
 
 def register_report(
@@ -92,6 +121,7 @@ def register_report(
         labels=options.labels,
         media_type=document.media_type,
         status=ReportStatus.queued.value,
+        callback_url=options.callback_url,
     )
     repository.add_report(session, report)
     return report
@@ -99,6 +129,12 @@ def register_report(
 
 async def process_report(session: Session, *, report: Report, extractor: Extractor) -> Extraction:
     """Run the pipeline on a stored report and keep the brief as its next extraction version."""
+    brief = await run_pipeline(report_document(report), extractor)
+    return store_brief(session, report=report, brief=brief)
+
+
+def report_document(report: Report) -> Document:
+    """The engine's view of a stored report: its text and what the caller said about it."""
     options = ReportOptions.model_validate(
         {
             "title": report.title,
@@ -107,8 +143,7 @@ async def process_report(session: Session, *, report: Report, extractor: Extract
             "tlp": report.tlp,
         }
     )
-    brief = await run_pipeline(_engine_document(report.text, options), extractor)
-    return store_brief(session, report=report, brief=brief)
+    return _engine_document(report.text, options)
 
 
 def _engine_document(text: str, options: ReportOptions) -> Document:
@@ -121,12 +156,22 @@ def _engine_document(text: str, options: ReportOptions) -> Document:
     )
 
 
-def store_brief(session: Session, *, report: Report, brief: Brief) -> Extraction:
+def brief_status(brief: Brief) -> ReportStatus:
+    """`partial` when the extractor could not read every chunk, else `done`."""
+    partial = brief.provenance.state == ExtractionState.partial
+    return ReportStatus.partial if partial else ReportStatus.done
+
+
+def store_brief(
+    session: Session, *, report: Report, brief: Brief, job_id: str | None = None
+) -> Extraction:
     """Record a brief as a new extraction and refresh the report's normalised rows."""
+    status = brief_status(brief)
     extraction = Extraction(
         report_id=report.id,
         version=repository.next_extraction_version(session, report.id),
-        status=ReportStatus.done.value,
+        job_id=job_id,
+        status=status.value,
         extractor=brief.provenance.extractor,
         model=brief.provenance.model,
         prompt_version=brief.provenance.prompt_version,
@@ -137,7 +182,7 @@ def store_brief(session: Session, *, report: Report, brief: Brief) -> Extraction
     repository.replace_brief_rows(session, report.id, brief_rows(report.id, brief))
     report.kind = report.kind or brief.kind.value  # the caller's kind wins over the extractor's
     report.title = report.title or (brief.title[:TITLE_MAX] if brief.title else None)
-    report.status = ReportStatus.done.value
+    report.status = status.value
     report.updated_at = utcnow()
     session.add(report)
     session.flush()
@@ -155,17 +200,28 @@ def delete_report(session: Session, *, report_id: str) -> None:
 
 
 def read_report(session: Session, *, report: Report) -> ReportRead:
-    """The API view of a stored report."""
+    """The API view of a stored report, with its newest brief and its newest job's progress."""
     extraction = repository.newest_extraction(session, report.id)
+    job = queue.newest_job(session, report.id)
     return ReportRead.model_validate(
         {
             **report.model_dump(),
+            **(_job_progress(job) if job else {}),
             "extraction": ExtractionInfo.model_validate(extraction.model_dump())
             if extraction
             else None,
             "brief": Brief.model_validate(extraction.brief) if extraction else None,
         }
     )
+
+
+def _job_progress(job: Job) -> dict[str, Any]:
+    retrying = job.status == JobStatus.queued.value and job.attempts > 0
+    return {
+        "attempts": job.attempts,
+        "last_error": job.last_error,
+        "next_attempt_at": job.run_after if retrying else None,
+    }
 
 
 def newest_brief(session: Session, *, report_id: str) -> tuple[Report, Brief]:

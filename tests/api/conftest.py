@@ -73,9 +73,12 @@ async def client(make_client: ClientFactory) -> AsyncIterator[httpx.AsyncClient]
         yield opened
 
 
+WAIT = {"Prefer": "wait=30"}
+
+
 async def submit(client: httpx.AsyncClient, text: str, **fields: Any) -> dict[str, Any]:
-    """POST a text report and return the created report."""
-    response = await client.post("/v1/reports", json={"text": text, **fields})
+    """POST a text report, wait for its brief (embedded worker), and return the report."""
+    response = await client.post("/v1/reports", json={"text": text, **fields}, headers=WAIT)
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body

@@ -32,7 +32,9 @@ async def test_offline_seed_article_brief_names_the_actors(
     real_client: httpx.AsyncClient,
 ) -> None:
     response = await real_client.post(
-        "/v1/reports", json={"text": SEED.read_text(encoding="utf-8"), "labels": ["seed"]}
+        "/v1/reports",
+        json={"text": SEED.read_text(encoding="utf-8"), "labels": ["seed"]},
+        headers={"Prefer": "wait=60"},
     )
     assert response.status_code == 201, response.text
     body = response.json()
@@ -46,7 +48,12 @@ async def test_offline_seed_article_brief_names_the_actors(
 async def test_offline_seed_article_is_found_by_alias_and_text(
     real_client: httpx.AsyncClient,
 ) -> None:
-    created = await real_client.post("/v1/reports", json={"text": SEED.read_text(encoding="utf-8")})
+    created = await real_client.post(
+        "/v1/reports",
+        json={"text": SEED.read_text(encoding="utf-8")},
+        headers={"Prefer": "wait=60"},
+    )
+    assert created.status_code == 201, created.text
     report_id = created.json()["id"]
     for params in ({"actor": "red dev 40"}, {"actor": "LUADREAM"}, {"q": "LABScon"}):
         listed = (await real_client.get("/v1/reports", params=params)).json()

@@ -12,7 +12,7 @@ from app.engine.brief import Brief
 from app.engine.document import Document
 from app.main import create_app
 from app.settings import Settings
-from tests.api.conftest import SANDMAN, ClientFactory
+from tests.api.conftest import SANDMAN, WAIT, ClientFactory
 
 
 def _assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
@@ -78,7 +78,7 @@ async def test_create_report_over_limit_by_content_length_is_413(
         response = await client.post("/v1/reports", json={"text": "x" * 2000})
         _assert_problem(response, 413)
         ok = await client.post("/v1/reports", json={"text": "small enough"})
-        assert ok.status_code == 201
+        assert ok.status_code == 202
 
 
 async def test_create_report_over_limit_when_streamed_is_413(make_client: ClientFactory) -> None:
@@ -152,13 +152,20 @@ class _BrokenExtractor:
         raise RuntimeError("secret internal detail /etc/passwd")
 
 
-async def test_extractor_crash_is_500_without_internals(make_client: ClientFactory) -> None:
-    async with make_client(extractor_override=_BrokenExtractor(), raise_errors=False) as client:
-        response = await client.post("/v1/reports", json={"text": SANDMAN})
-        problem = _assert_problem(response, 500)
+async def test_extractor_crash_fails_the_job_without_internals(
+    make_client: ClientFactory,
+) -> None:
+    async with make_client(extractor_override=_BrokenExtractor(), max_attempts=1) as client:
+        response = await client.post("/v1/reports", json={"text": SANDMAN}, headers=WAIT)
+        assert response.status_code == 202, response.text
+        report = response.json()
+        assert report["status"] == "failed"
+        assert report["brief"] is None
+        assert "RuntimeError" in report["last_error"]
         assert "secret" not in response.text
-        assert "passwd" not in problem.get("detail", "")
-        assert (await client.get("/v1/reports")).json()["items"] == []
+        assert "passwd" not in response.text
+        listed = (await client.get("/v1/reports")).json()["items"]
+        assert [(item["id"], item["status"]) for item in listed] == [(report["id"], "failed")]
 
 
 async def test_create_report_without_extractor_is_503_after_input_checks(

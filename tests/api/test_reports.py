@@ -7,11 +7,13 @@ import sqlite3
 import httpx
 
 from app.settings import Settings
-from tests.api.conftest import MEETING, SANDMAN, submit
+from tests.api.conftest import MEETING, SANDMAN, WAIT, submit
 from tests.api.fake_extractor import FakeExtractor
 
 
-async def test_create_report_returns_brief_and_location(client: httpx.AsyncClient) -> None:
+async def test_create_report_with_prefer_wait_returns_brief_and_location(
+    client: httpx.AsyncClient,
+) -> None:
     response = await client.post(
         "/v1/reports",
         json={
@@ -20,10 +22,14 @@ async def test_create_report_returns_brief_and_location(client: httpx.AsyncClien
             "labels": ["apt", "china"],
             "source_url": "https://example.com/a",
         },
+        headers=WAIT,
     )
     assert response.status_code == 201
     body = response.json()
     assert response.headers["location"] == f"/v1/reports/{body['id']}"
+    assert response.headers["preference-applied"] == "wait=30"
+    assert body["attempts"] == 1
+    assert body["last_error"] is None
     assert body["status"] == "done"
     assert body["tlp"] == "amber"
     assert body["labels"] == ["apt", "china"]
@@ -55,7 +61,7 @@ async def test_create_report_same_content_returns_existing(
 
 async def test_create_report_force_stores_new_report(client: httpx.AsyncClient) -> None:
     first = await submit(client, SANDMAN)
-    forced = await client.post("/v1/reports?force=true", json={"text": SANDMAN})
+    forced = await client.post("/v1/reports?force=true", json={"text": SANDMAN}, headers=WAIT)
     assert forced.status_code == 201
     assert forced.json()["id"] != first["id"]
     assert forced.json()["sha256"] == first["sha256"]
@@ -118,5 +124,5 @@ async def test_brief_markdown_unknown_report_is_404(client: httpx.AsyncClient) -
 
 async def test_create_report_strips_nul_characters(client: httpx.AsyncClient) -> None:
     response = await client.post("/v1/reports", json={"text": "Sandman\u0000 uses LuaDream."})
-    assert response.status_code == 201
+    assert response.status_code == 202
     assert response.json()["text"] == "Sandman uses LuaDream."

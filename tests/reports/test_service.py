@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, col, func, select
 
-from app.core.db import create_db_engine, init_db
+from app.core.db import create_db_engine
+from app.core.schema import init_db
 from app.engine.ingest import ingest
 from app.reports import service
 from app.reports.models import ReportActorAlias, ReportOptions
-from app.reports.repository import SEARCH_INDEX_DDL
 from tests.api.conftest import SANDMAN
 from tests.api.fake_extractor import FakeExtractor
 
@@ -20,7 +20,7 @@ from tests.api.fake_extractor import FakeExtractor
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[Session]:
     engine = create_db_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
-    init_db(engine, sqlite_ddl=SEARCH_INDEX_DDL)
+    init_db(engine)
     with Session(engine) as opened:
         yield opened
     engine.dispose()

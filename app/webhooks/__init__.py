@@ -1,0 +1,1 @@
+"""Webhooks: subscriptions, signed report events, retries and the per-report delivery log."""
