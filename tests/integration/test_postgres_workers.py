@@ -35,7 +35,7 @@ SEED = Path(__file__).resolve().parents[2] / "seeds" / "sandman-luadream-article
 def postgres_url(tmp_path: Path) -> Iterator[str]:
     urls = database_url("postgresql", tmp_path)
     yield next(urls)
-    urls.close()
+    next(urls, None)  # drops the database
 
 
 def _env(url: str) -> dict[str, str]:
@@ -133,4 +133,4 @@ def test_three_workers_on_postgres_finish_every_report_once_despite_sigkill(
         engine.dispose()
     assert len(per_report) == REPORTS
     assert {count for _, count in per_report} == {1}
-    assert reclaimed and reclaimed >= 1  # the killed worker's jobs were claimed again
+    assert (reclaimed or 0) >= 1  # the killed worker's jobs were claimed again
