@@ -19,6 +19,7 @@ from app.engine.errors import (
     UndecodableError,
     UnsupportedMediaTypeError,
 )
+from app.engine.llm_errors import TokenBudgetExceededError
 from app.webhooks.ssrf import UnsafeURLError
 
 PROBLEM_JSON = "application/problem+json"
@@ -46,6 +47,7 @@ _STATUS_TABLE: tuple[tuple[type[PrecisError], int, str], ...] = (
     (IngestError, 422, "unreadable-document"),
     (InvalidRequestError, 422, "invalid-request"),
     (UnsafeURLError, 422, "unsafe-url"),
+    (TokenBudgetExceededError, 422, "token-budget-exceeded"),
     (ServiceUnavailableError, 503, "service-unavailable"),
     (PrecisError, 500, "internal-error"),
 )

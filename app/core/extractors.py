@@ -17,6 +17,7 @@ from app.engine.document import Document
 from app.engine.fallback import AutoExtractor
 from app.engine.llm import LLMExtractor
 from app.engine.llm_config import LLMConfig
+from app.engine.llm_errors import TokenBudgetExceededError
 from app.engine.llm_store import MemoryStore
 from app.engine.offline import OfflineExtractor
 from app.engine.pipeline import Extractor
@@ -48,6 +49,31 @@ def get_extractor(
     llm = LLMExtractor(llm_config(settings, prompt_version=prompt_version), **_stores(engine))
     inner: Extractor = AutoExtractor(llm) if choice == "auto" else llm
     return TlpRedGuard(inner, local=is_local_endpoint(llm.config.endpoint))
+
+
+def model_tokens_needed(extractor: Extractor, doc: Document) -> int:
+    """Model tokens ``extractor`` would spend on ``doc`` (0 when no model would be called)."""
+    seen: Extractor | None = extractor
+    while seen is not None:
+        if isinstance(seen, LLMExtractor):
+            return seen.estimate_tokens(doc)
+        if isinstance(seen, TlpRedGuard) and not seen.sends(doc):
+            return 0
+        seen = getattr(seen, "inner", None) or getattr(seen, "llm", None)
+    return 0
+
+
+def check_token_budget(extractor: Extractor, doc: Document, budget: int | None) -> None:
+    """Refuse a document whose extraction would exceed the caller's token budget."""
+    if budget is None:
+        return
+    needed = model_tokens_needed(extractor, doc)
+    if needed > budget:
+        raise TokenBudgetExceededError(
+            f"This document needs about {needed} model tokens; the budget is {budget}.",
+            estimated=needed,
+            budget=budget,
+        )
 
 
 def llm_config(settings: Settings, *, prompt_version: str | None = None) -> LLMConfig:
@@ -99,9 +125,13 @@ class TlpRedGuard:
         """Warm the offline extractor, which every TLP:RED document and every fallback uses."""
         self.offline.warm()
 
+    def sends(self, doc: Document) -> bool:
+        """Whether ``doc`` may go to the model (not TLP:RED, or the model is local)."""
+        return self.local or doc.meta.get("tlp", "").lower() != "red"
+
     async def extract(self, doc: Document) -> Brief:
         """Extract with the configured extractor, unless the text is TLP:RED and it is remote."""
-        if self.local or doc.meta.get("tlp", "").lower() != "red":
+        if self.sends(doc):
             return await self.inner.extract(doc)
         brief = await self.offline.extract(doc)
         brief.provenance.fallback = "TLP:RED text stays on this machine; the model is remote"

@@ -67,6 +67,11 @@ class ReportOptions(ReportBase):
         max_length=2048,
         description="Receives a signed `report.done` / `report.failed` POST when the job ends.",
     )
+    max_tokens_budget: int | None = Field(
+        default=None,
+        gt=0,
+        description="Refuse the document up front (422) if the model would need more tokens.",
+    )
 
     @field_validator("source_url", "callback_url")
     @classmethod

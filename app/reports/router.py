@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
@@ -10,6 +11,7 @@ from fastapi.responses import PlainTextResponse
 from app.core.db import SessionDep
 from app.core.deps import SettingsDep, get_app_extractor
 from app.core.errors import InvalidRequestError, problem_responses
+from app.core.extractors import check_token_budget
 from app.core.idempotency import request_fingerprint
 from app.engine.document import text_sha256
 from app.jobs.extractors import supports_prompt_version
@@ -89,7 +91,11 @@ async def create_report(
     """Submit a document (JSON `text`/`html`, or a file upload); its brief is made by a worker."""
     document, options = await read_submission(request)
     await check_callback_url(options.callback_url, settings=settings)
-    get_app_extractor(request)  # after the body, so bad input is a 4xx, not a 503
+    extractor = get_app_extractor(request)  # after the body, so bad input is a 4xx, not a 503
+    budget = options.max_tokens_budget
+    if budget is not None:
+        doc = service.engine_document(document.text, options)
+        await asyncio.to_thread(check_token_budget, extractor, doc, budget)
     fingerprint = request_fingerprint(
         "POST /v1/reports",
         force,

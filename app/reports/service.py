@@ -143,10 +143,11 @@ def report_document(report: Report) -> Document:
             "tlp": report.tlp,
         }
     )
-    return _engine_document(report.text, options)
+    return engine_document(report.text, options)
 
 
-def _engine_document(text: str, options: ReportOptions) -> Document:
+def engine_document(text: str, options: ReportOptions) -> Document:
+    """The engine's view of a stored text and what the caller said about it."""
     return Document(
         text=text,
         title=options.title,
