@@ -19,6 +19,7 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
+# fmt: off
 REFERENCE_HOSTS: tuple[str, ...] = (
     "attack.mitre.org", "mitre.org", "cve.org", "nist.gov", "cisa.gov", "us-cert.gov",
     "ncsc.gov.uk", "fbi.gov", "ic3.gov", "europol.europa.eu", "enisa.europa.eu",
@@ -35,7 +36,8 @@ REFERENCE_HOSTS: tuple[str, ...] = (
     "bleepingcomputer.com", "thehackernews.com", "securityweek.com", "therecord.media",
     "darkreading.com", "theregister.com", "reuters.com", "wired.com", "arstechnica.com",
     "labscon.io", "first.org", "exploit-db.com", "docs.python.org", "learn.microsoft.com",
-)  # fmt: skip
+)
+# fmt: on
 
 _REFERENCE_SET = frozenset(REFERENCE_HOSTS)
 
@@ -113,8 +115,14 @@ def url_host(url: str) -> str:
 
 def is_reference_host(host: str) -> bool:
     """True for hosts on well-known reference, vendor and news sites."""
-    labels = host.lower().rstrip(".").split(".")
-    return any(".".join(labels[i:]) in _REFERENCE_SET for i in range(len(labels) - 1))
+    host = host.lower().rstrip(".")
+    dot = host.find(".")
+    while dot >= 0:  # the host itself, then each suffix of two labels or more
+        if host in _REFERENCE_SET:
+            return True
+        host = host[dot + 1 :]
+        dot = host.find(".")
+    return False
 
 
 def is_plain_name(kind: str, value: str) -> bool:

@@ -5,8 +5,10 @@ candidate. Tokens of the plain, common shape (``https://host.tld/path?q=1``, ``a
 ``1.2.3.4``, ``10.0.0.0/8``, hex hashes, CVE ids, base58 addresses) are read here with
 strict regexes that accept a subset of what ioc-finder's grammars accept (checked against
 ioc-finder by tests); every other URL or e-mail token goes to ioc-finder's own parsers,
-as do all domains and IPv6 addresses. Values come back with spans where we know them, or
-without (to be located) when ioc-finder found them.
+as do the lines that may hold an IPv6 address. Domains are read with ioc-finder's own
+candidate pattern and TLD list, as its ``parse_domain_names`` does, but with their spans.
+Values come back with spans where we know them, or without (to be located) when ioc-finder
+found them.
 """
 
 from __future__ import annotations
@@ -27,16 +29,30 @@ _FAST_URL = re.compile(
 _FAST_EMAIL = re.compile(
     rf"[A-Za-z0-9][A-Za-z0-9+\-_.]*@(?P<host>{_LABELS}(?P<tld>[A-Za-z][A-Za-z0-9-]{{1,62}}))"
 )
+# ioc-finder's own domain candidates (``ioc_finder._DOMAIN_CANDIDATE_RE``); the value is the
+# candidate cut after its rightmost known TLD, as ``parse_domain_names`` does, with its span.
+_DOMAIN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z0-9_][A-Za-z0-9_-]{0,62}(?:\.[A-Za-z0-9_][A-Za-z0-9_-]{0,62})+"
+    r"(?![A-Za-z0-9])"
+)
 _URL_MARKER = re.compile(r"://|\.[A-Za-z][A-Za-z0-9-]*/")
 _AT = re.compile("@")
+_NON_SPACE = re.compile(r"\S*")
 _TOKEN_LEAD = "([{<\"'"
 _TOKEN_TAIL = ".,;:!?)]}>\"'"
-_IPV4 = re.compile(r"(?<![A-Za-z0-9.])(?:\d{1,3}\.){3}\d{1,3}(?:/\d{1,2})?(?![A-Za-z0-9])")
+_IPV4 = re.compile(
+    r"[0-9](?<![A-Za-z0-9.][0-9])\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?:/\d{1,2})?(?![A-Za-z0-9])"
+)
 _HEX = re.compile(r"[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]{29,125}")
 _HASH_KINDS = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 _HASH_LABEL = re.compile(r"(?i)(?:imphash|import hash|authentihash)[^a-z0-9]*$")
 _CVE = re.compile(r"[Cc][Vv][Ee][- ]+([12]\d{3})-+(\d{4,})(?![A-Za-z0-9])")
-_BITCOIN = re.compile(r"[13][A-Za-z0-9]{25,34}(?![A-Za-z0-9])|bc1[A-Za-z0-9]{11,71}(?![A-Za-z0-9])")
+# A character class first (a fast scan), then a fixed-width lookbehind skips starts inside
+# a word, which the boundary check below would reject anyway.
+_BITCOIN = re.compile(
+    r"[13b](?<![A-Za-z0-9][13b])(?:(?<=[13])[A-Za-z0-9]{25,34}|(?<=b)c1[A-Za-z0-9]{11,71})"
+    r"(?![A-Za-z0-9])"
+)
 _TECHNIQUE = re.compile(r"T\d{4}(?:\.\d{3})?")
 
 
@@ -67,11 +83,36 @@ def parse_fanged(fanged: str, found: Found) -> None:
         slow_emails = _fast_emails(fanged, found, finder.ioc_grammars.TLD_SET)
         if slow_emails:
             found.add_values("email", finder.parse_email_addresses("\n".join(slow_emails)))
-    found.add_values("domain", finder.parse_domain_names(fanged))
-    if ":" in fanged:
-        found.add_values("ipv6", finder.parse_ipv6_addresses(fanged))
-        found.add_values("cidr", finder.parse_ipv6_cidrs(fanged))
+    parse_domains(fanged, found)
+    colons = "\n".join(line for line in fanged.split("\n") if line.count(":") > 1)
+    if colons:  # an IPv6 address has two colons at least, and never spans lines
+        found.add_values("ipv6", finder.parse_ipv6_addresses(colons))
+        found.add_values("cidr", finder.parse_ipv6_cidrs(colons))
     _ipv4s(fanged, found)
+
+
+def parse_domains(text: str, found: Found) -> None:
+    """Domain names as ioc-finder's ``parse_domain_names`` reads them, with their spans."""
+    from ioc_finder.ioc_grammars import TLD_SET
+
+    cut: dict[str, str] = {}  # candidate → domain ("" when it has no TLD), per text
+    spans = found.spans
+    for match in _DOMAIN.finditer(text):
+        candidate = match.group().lower()
+        domain = cut.get(candidate)
+        if domain is None:
+            domain = cut[candidate] = _cut_at_tld(candidate, TLD_SET)
+        if domain:
+            start = match.start()
+            spans.setdefault(("domain", domain), []).append((start, start + len(domain)))
+
+
+def _cut_at_tld(candidate: str, tlds: Any) -> str:
+    labels = candidate.split(".")
+    for last in range(len(labels) - 1, 0, -1):
+        if labels[last] in tlds:
+            return ".".join(labels[: last + 1])
+    return ""
 
 
 def _tokens_at(text: str, marker: re.Pattern[str]) -> Iterable[tuple[int, str]]:
@@ -81,9 +122,8 @@ def _tokens_at(text: str, marker: re.Pattern[str]) -> Iterable[tuple[int, str]]:
             continue
         at = match.start()
         start = max(text.rfind(" ", last_end, at), text.rfind("\n", last_end, at), last_end - 1) + 1
-        end = match.end()
-        while end < len(text) and not text[end].isspace():
-            end += 1
+        rest = _NON_SPACE.match(text, match.end())
+        end = rest.end() if rest else match.end()
         last_end = end
         yield start, text[start:end]
 
@@ -151,13 +191,28 @@ def _next_is_text(text: str, pos: int) -> bool:
 def scan_plain(text: str, found: Found) -> list[Span]:
     """Hashes, CVE ids and Bitcoin addresses of the raw text; returns technique-id spans."""
     _hashes(text, found)
-    for match in _CVE.finditer(text):
+    for match in _cve_matches(text):
         if _free_before(text, match.start()):
             found.add_span("cve", f"CVE-{match.group(1)}-{match.group(2)}", match.span())
     for match in _BITCOIN.finditer(text):
         if _free_before(text, match.start()):
             found.add_span("bitcoin", match.group(0), match.span())
     return [m.span() for m in _TECHNIQUE.finditer(text) if _free_around(text, *m.span())]
+
+
+def _cve_matches(text: str) -> list[re.Match[str]]:
+    """``_CVE.finditer(text)``, tried only where "cve" is written (str.find beats the scan)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two; stay exact
+        return list(_CVE.finditer(text))
+    matches: list[re.Match[str]] = []
+    pos = lowered.find("cve")
+    while pos >= 0:
+        match = _CVE.match(text, pos)
+        if match:
+            matches.append(match)
+        pos = lowered.find("cve", match.end() if match else pos + 1)
+    return matches
 
 
 def _hashes(text: str, found: Found) -> None:

@@ -1,11 +1,11 @@
 """Cheap candidate windows for the indicator pass.
 
-One compiled regex finds the places where an indicator may stand (an internal or bracketed
-dot, ``://``, ``@``, a long hex run, ``CVE-``, IPv6 colons, a base58 run, ...). Each hit is
-widened to whole whitespace-separated tokens plus one neighbour on each side (defanged forms
-such as ``evil [.] com`` span tokens), and overlapping windows are merged. Only the windows
-go to ioc-finder, so prose between indicators is never parsed.
-
+One compiled regex finds the tokens where a network indicator may stand (an internal dot
+before a possible TLD or inside an IP address, a bracketed dot, ``://``, ``@``, IPv6
+colons, ...), and str.find the spelled-out ``dot``. Each trigger token is widened by one
+neighbour on each side (defanged forms such as ``evil [.] com`` span tokens), overlapping or
+touching windows are merged, and identical windows are kept once with all their positions.
+Only the windows are refanged and parsed.
 """
 
 from __future__ import annotations
@@ -14,15 +14,24 @@ import re
 from dataclasses import dataclass, field
 
 # Every branch starts with one of a few punctuation characters, so the regex engine skips
-# ordinary prose quickly; "dot" spelled out is found by a second, equally cheap regex.
+# ordinary prose quickly. A hit swallows the rest of its token (later triggers in the same
+# token add nothing) and a lookahead captures the right-hand neighbour, so the Python loop
+# runs once per trigger token, not once per trigger.
 _TRIGGER = re.compile(
     r"[.\[({<@:\\]"
-    r"(?:(?<=\.)(?=[\w-])"  # internal dot: domains, IPs, file names, versions
+    # An internal dot before two word characters, the first a letter (a TLD has two or more,
+    # and starts with a letter), or in a digit run with two dots (an IP address). "2.5%",
+    # "T1059.001" and "e.g." hold neither and open no window.
+    r"(?:(?<=\.)(?=[^\W\d][\w-]|-|\d{1,3}\.\d)"
     r"|(?<=[\[({<])(?=[ \t]{0,3}(?:[.,:@/-]|(?i:dot|punto|punkt|at|et|arroba|www|https?)))"
     r"|(?<=:)//|(?<=:)[ \t]+//|(?<=@)|(?<=:)(?=[0-9A-Fa-f]{0,4}:)|(?<=\\)[./])"
+    r"\S*(?=((?:[ \t]{1,3}\S+)?))"
 )
+# "dot" spelled out (and Spanish / German "punto", "punkt") is found with str.find on the
+# lower-cased text: a letter-led regex branch would be tried at every "d" and "p" of prose.
 _DOT_WORD = re.compile(r"[Dd][Oo][Tt]|[Pp]unk?[tT]o?")
-_RIGHT = re.compile(r"\S*(?:[ \t]{1,3}\S+)?")
+_DOT_WORD_STEMS = ("dot", "pun")
+_REST = re.compile(r"\S*(?=((?:[ \t]{1,3}\S+)?))")
 _GAP = frozenset(" \t")
 
 # Lower-case " dot " between host labels is not refanged by ioc-fanger; we refang it only
@@ -69,68 +78,106 @@ class Windows:
 
 def find_windows(text: str) -> Windows:
     """Find the candidate windows of ``text`` (merged, deduplicated, with all positions)."""
-    out = Windows()
-    index: dict[str, int] = {}
+    spans: list[tuple[int, int]] = []
     cur_start = cur_end = -1
-    for start, end in _trigger_spans(text):
-        if start < cur_end:
-            cur_end = max(cur_end, _extend_right(text, end))
+    for start, right in _trigger_tokens(text):
+        if start < cur_end:  # a trigger in the window's last token: widen to its neighbour
+            if right > cur_end:
+                cur_end = right
             continue
         win_start = _extend_left(text, start, max(cur_end, 0))
-        win_end = _extend_right(text, end)
-        if cur_end >= 0 and _touches(text, cur_end, win_start):
-            cur_end = max(cur_end, win_end)
+        if cur_end >= 0 and (
+            win_start <= cur_end
+            or (win_start - cur_end <= 3 and not text[cur_end:win_start].strip(" \t"))
+        ):
+            if right > cur_end:
+                cur_end = right
             continue
         if cur_end >= 0:
-            out.add(text, cur_start, cur_end, index)
-        cur_start, cur_end = win_start, win_end
+            spans.append((cur_start, cur_end))
+        cur_start, cur_end = win_start, right
     if cur_end >= 0:
-        out.add(text, cur_start, cur_end, index)
+        spans.append((cur_start, cur_end))
+    return _merge_identical(text, spans)
+
+
+def _merge_identical(text: str, spans: list[tuple[int, int]]) -> Windows:
+    out = Windows()
+    index: dict[str, int] = {}
+    for start, end in spans:
+        out.add(text, start, end, index)
     return out
 
 
-def _touches(text: str, end: int, start: int) -> bool:
-    return start <= end or (start - end <= 3 and not text[end:start].strip(" \t"))
+def _trigger_tokens(text: str) -> list[tuple[int, int]]:
+    """``(trigger start, end of the right-hand neighbour)`` of every trigger, in text order."""
+    hits = [(m.start(), m.end(1)) for m in _TRIGGER.finditer(text)]
+    words = _dot_words(text)
+    return sorted(hits + words) if words else hits
 
 
-def _trigger_spans(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _TRIGGER.finditer(text)]
-    words = [m.span() for m in _DOT_WORD.finditer(text)]
-    return sorted(spans + words) if words else spans
+def _dot_words(text: str) -> list[tuple[int, int]]:
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two; stay exact
+        starts = [m.start() for m in _DOT_WORD.finditer(text)]
+    else:
+        starts = [
+            pos
+            for stem in _DOT_WORD_STEMS
+            for pos in _find_all(lowered, stem)
+            if _DOT_WORD.match(text, pos)
+        ]
+    words: list[tuple[int, int]] = []
+    for pos in starts:
+        rest = _REST.match(text, pos)
+        words.append((pos, rest.end(1) if rest else pos))
+    return words
 
 
-def _extend_right(text: str, pos: int) -> int:
-    match = _RIGHT.match(text, pos)
-    return match.end() if match else pos
+def _find_all(text: str, needle: str) -> list[int]:
+    found: list[int] = []
+    pos = text.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
 
 
 def _extend_left(text: str, pos: int, floor: int) -> int:
-    start = _token_start(text, pos, floor)
+    # Normalised text has only spaces and line breaks for whitespace; a tab merely
+    # widens a window.
+    start = max(text.rfind(" ", floor, pos), text.rfind("\n", floor, pos), floor - 1) + 1
     gap = start
     while gap > floor and start - gap < 3 and text[gap - 1] in _GAP:
         gap -= 1
     if gap < start and gap > floor and not text[gap - 1].isspace():
-        return _token_start(text, gap, floor)
+        return max(text.rfind(" ", floor, gap), text.rfind("\n", floor, gap), floor - 1) + 1
     return start
-
-
-def _token_start(text: str, pos: int, floor: int) -> int:
-    # Normalised text has only spaces and line breaks for whitespace; a tab merely
-    # widens a window.
-    return max(text.rfind(" ", floor, pos), text.rfind("\n", floor, pos), floor - 1) + 1
 
 
 def spaced_dot_separators(text: str) -> list[tuple[int, int]]:
     """Spans of `` dot `` separators that join host labels unambiguously (``evil dot com``)."""
-    if "dot" not in text and "DOT" not in text and "Dot" not in text:
-        return []
     spans: list[tuple[int, int]] = []
-    for match in _SPACED_DOT.finditer(text):
-        seps = list(_SPACED_DOT_SEP.finditer(match.group(0)))
-        labels = _SPACED_DOT_SEP.split(match.group(0))
-        shouted = all(sep.group(0).strip() == "DOT" for sep in seps)
-        if shouted or (
-            labels[-1].lower() in SPACED_DOT_TLDS and labels[0].lower() not in _STOP_WORDS
-        ):
-            spans.extend((match.start() + sep.start(), match.start() + sep.end()) for sep in seps)
+    for line_start, line_end in _spaced_dot_lines(text):
+        for match in _SPACED_DOT.finditer(text, line_start, line_end):
+            seps = list(_SPACED_DOT_SEP.finditer(match.group(0)))
+            labels = _SPACED_DOT_SEP.split(match.group(0))
+            shouted = all(sep.group(0).strip() == "DOT" for sep in seps)
+            if shouted or (
+                labels[-1].lower() in SPACED_DOT_TLDS and labels[0].lower() not in _STOP_WORDS
+            ):
+                spans.extend(
+                    (match.start() + sep.start(), match.start() + sep.end()) for sep in seps
+                )
     return spans
+
+
+def _spaced_dot_lines(text: str) -> list[tuple[int, int]]:
+    # _SPACED_DOT never crosses a line break: search only the lines with a spaced-out "dot".
+    lines: set[tuple[int, int]] = set()
+    for word in ("dot", "DOT", "Dot"):
+        for pos in _find_all(text, word):
+            if pos and text[pos - 1] in _GAP and text[pos + 3 : pos + 4] in _GAP:
+                end = text.find("\n", pos)
+                lines.add((text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end))
+    return sorted(lines)

@@ -43,8 +43,11 @@ def _values(scan: IndicatorScan, kind: IndicatorType) -> set[str]:
         ("C2 at 2001:DB8::7 was seen.", IndicatorType.ipv6, "2001:db8::7"),
         ("Scans from 198.51.100.0/24 hit us.", IndicatorType.cidr, "198.51.100.0/24"),
         ("Beacon to update-check.xyz daily.", IndicatorType.domain, "update-check.xyz"),
-        ("Payload at https://cdn.evil-host.net/a/b.bin now.", IndicatorType.url,
-         "https://cdn.evil-host.net/a/b.bin"),
+        (
+            "Payload at https://cdn.evil-host.net/a/b.bin now.",
+            IndicatorType.url,
+            "https://cdn.evil-host.net/a/b.bin",
+        ),
         ("Mail from Ops.Team@Evil-Host.NET.", IndicatorType.email, "ops.team@evil-host.net"),
         (f"MD5 {MD5.upper()} seen.", IndicatorType.md5, MD5),
         (f"SHA1 {SHA1} seen.", IndicatorType.sha1, SHA1),
@@ -53,7 +56,7 @@ def _values(scan: IndicatorScan, kind: IndicatorType) -> set[str]:
         ("Exploits cve-2023-23397 in Outlook.", IndicatorType.cve, "CVE-2023-23397"),
         (f"Ransom paid to {BITCOIN}.", IndicatorType.bitcoin, BITCOIN),
     ],
-)  # fmt: skip
+)
 def test_scan_indicators_finds_each_type(text: str, kind: IndicatorType, value: str) -> None:
     scan = scan_indicators(text)
     assert _values(scan, kind) == {value}
@@ -98,10 +101,24 @@ def test_scan_indicators_does_not_read_prose_dot_as_a_domain() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["report.pdf", "setup.py", "invoice.docx", "payload.exe", "loader.dll", "config.json",
-     "script.js", "index.php", "archive.zip", "clip.mov", "README.md", "Node.js", "ASP.NET",
-     "e.g.", "i.e."],
-)  # fmt: skip
+    [
+        "report.pdf",
+        "setup.py",
+        "invoice.docx",
+        "payload.exe",
+        "loader.dll",
+        "config.json",
+        "script.js",
+        "index.php",
+        "archive.zip",
+        "clip.mov",
+        "README.md",
+        "Node.js",
+        "ASP.NET",
+        "e.g.",
+        "i.e.",
+    ],
+)
 def test_scan_indicators_ignores_file_and_tech_names(name: str) -> None:
     assert scan_indicators(f"The loader, {name}, was unpacked first.").indicators == []
 
@@ -114,9 +131,13 @@ def test_scan_indicators_keeps_defanged_or_url_borne_file_like_domains() -> None
 
 @pytest.mark.parametrize(
     "text",
-    ["Tested on version 10.0.19041.1 only.", "Agent v1.2.3.4 shipped.", "Requires version 1.2.3.4.",
-     "Windows build 6.1.7601.17514."],
-)  # fmt: skip
+    [
+        "Tested on version 10.0.19041.1 only.",
+        "Agent v1.2.3.4 shipped.",
+        "Requires version 1.2.3.4.",
+        "Windows build 6.1.7601.17514.",
+    ],
+)
 def test_scan_indicators_ignores_version_numbers(text: str) -> None:
     assert _values(scan_indicators(text), IndicatorType.ipv4) == set()
 
@@ -234,3 +255,42 @@ def _assert_same_recall(text: str) -> None:
     got = {(i.type, i.value) for i in fast.indicators}
     assert want <= got
     assert set(exhaustive.references) <= set(fast.references)
+
+
+def test_scan_indicators_keeps_shouted_words_out_of_addresses() -> None:
+    # ioc-fanger reads "fooATbar" as foo@bar only between lower-case letters.
+    text = "The panel runs on ASP.NET included with IIS; WWW.MDOTJX.VIP is a real host."
+    scan = scan_indicators(text)
+    assert _values(scan, IndicatorType.email) == set()
+    assert _values(scan, IndicatorType.domain) == {"www.mdotjx.vip"}
+
+
+DEFANG_SAMPLES = [
+    "evil [ . ] com and evil - DOT - com, user at) example, admin@) x, hXXps[:]//a[.]b/c",
+    "x (dot) y [dot] z {.} w -dot- v evilDOTcom a [at] b c(at)d e ARROBA f g[@]h",
+    "hxxp: //a.b  xxxx://c.d xxxxx://e.f h[xx]p://g.h 1.2.3[.]4 a\\.b c<.>d e^.f [-] \\/",
+    "meet  @  noon; ftp[:]//files[.]net; WWW[.]EVIL[.]COM ( dot ) com; see [1]. (e.g. this)",
+]
+
+
+@pytest.mark.parametrize("text", DEFANG_SAMPLES)
+def test_refanged_text_matches_refanging_everywhere(text: str) -> None:
+    # The refanger tries its rules only near defang markers; that must change nothing.
+    from app.engine import ioc_locate
+
+    expected = ioc_locate._REFANG.sub(lambda m: ioc_locate._REPLACEMENT[m.lastgroup or "dot"], text)
+    assert ioc_locate.RefangedText(text).text == expected
+
+
+@pytest.mark.parametrize("name", ["report.txt", "notes.txt"])
+def test_parse_domains_reads_what_ioc_finder_reads(name: str) -> None:
+    from ioc_finder import ioc_finder
+
+    from app.engine.ioc_parse import Found, parse_domains
+
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    found = Found()
+    parse_domains(text, found)
+    assert {value for _kind, value in found.spans} == set(ioc_finder.parse_domain_names(text))
+    for (_kind, value), spans in found.spans.items():
+        assert all(text[start:end].lower() == value for start, end in spans)
