@@ -39,6 +39,7 @@ _EVENT_DUE = re.compile(
     rf"\b(?:by|before|ahead\s+of|in\s+time\s+for)\s+(?:[\w'-]+\s+){{1,5}}?(?:on|of)\s+"
     rf"(?P<date>{_ABSOLUTE})\b"
 )
+_DUE_WORDS = ("due", "by", "before", "deadline", "until", "later", "eta")
 _LOOSE = re.compile(
     rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
     rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
@@ -89,16 +90,26 @@ def header_date(doc: Document) -> date | None:
 def find_due(content: str, base: date | None) -> str | None:
     """The ISO due date an item's words state ("by Friday", "due 12 May"), else None."""
     lowered = content.lower()
-    for match in _DUE.finditer(lowered):
+    for match in _DUE.finditer(lowered) if _may_be_due(lowered) else ():
         resolved = resolve_date(match.group("date"), base)
         if resolved:
             return resolved
-    if (event := _EVENT_DUE.search(lowered)) is not None:
+    if ("by" in lowered or "before" in lowered or "ahead" in lowered or "time" in lowered) and (
+        event := _EVENT_DUE.search(lowered)
+    ) is not None:
         resolved = resolve_date(event.group("date"), base)
         if resolved:
             return resolved
     loose = _LOOSE.search(lowered) if base is not None else None
     return resolve_date(loose.group("date"), base) if loose else None
+
+
+def _may_be_due(lowered: str) -> bool:
+    """Cheap pre-check for _DUE: each of its openers holds one of these words."""
+    for word in _DUE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
+        if word in lowered:
+            return True
+    return False
 
 
 def has_due_phrase(text: str) -> bool:
@@ -117,8 +128,10 @@ def resolve_date(phrase: str, base: date | None) -> str | None:
 
 
 def _absolute_in(line: str) -> str | None:
+    if len(line.split()) > 12 or _HAS_YEAR.search(line) is None:  # cheap tests first
+        return None
     match = ABSOLUTE_RE.search(line)
-    if match and _HAS_YEAR.search(match.group()) and len(line.split()) <= 12:
+    if match and _HAS_YEAR.search(match.group()):
         return match.group()
     return None
 

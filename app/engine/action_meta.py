@@ -80,9 +80,20 @@ _LOW = re.compile(
 _MEDIUM = re.compile(
     r"\b(?:p2|medium[- ]priority|priority\s*[:=]\s*(?:medium|normal))\b|[(\[]medium[)\]]",
 )
-_PRIORITY_HINT = re.compile(
-    r"urgent|critical|asap|priority|immediate|possible|permits|nice|[pP]\d|\(|\["
+# Without one of these (or "p" and a digit) in the lower-cased text no priority pattern matches.
+_PRIORITY_HINTS = (
+    "urgent",
+    "critical",
+    "asap",
+    "priority",
+    "immediate",
+    "possible",
+    "permits",
+    "nice",
+    "(",
+    "[",
 )
+_P_DIGIT = re.compile(r"p\d")
 _NOT_OWNERS = frozenset(
     """
     I We You They He She It This That These Those The A An All Everyone Someone Team Please
@@ -140,7 +151,7 @@ def parse_meta(
 def find_priority(text: str) -> Priority | None:
     """Map urgency words (urgent, P1, 'when possible', ...) to a priority."""
     text = text.lower()
-    if _PRIORITY_HINT.search(text) is None:  # cheap pre-check for the common case
+    if not _may_be_priority(text):  # cheap pre-check for the common case
         return None
     if _HIGH.search(text):
         return Priority.high
@@ -149,6 +160,13 @@ def find_priority(text: str) -> Priority | None:
     if _MEDIUM.search(text):
         return Priority.medium
     return None
+
+
+def _may_be_priority(lowered: str) -> bool:
+    for hint in _PRIORITY_HINTS:  # a plain loop: cheaper than one regex of alternatives
+        if hint in lowered:
+            return True
+    return "p" in lowered and _P_DIGIT.search(lowered) is not None
 
 
 def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
@@ -166,7 +184,7 @@ def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
 
 def is_meta_line(content: str) -> bool:
     """True for a field line about the item above it ('Owner: Tom', '**Due:** 2024-05-15')."""
-    return _META_LINE.match(content) is not None
+    return ("=" in content or ":" in content) and _META_LINE.match(content) is not None
 
 
 def is_meta_sentence(sentence: str) -> bool:
@@ -179,7 +197,7 @@ def find_owner(
 ) -> tuple[str | None, str | None]:
     """The item's owner, and a date phrase found beside it in '(Alice, Friday)', if any."""
     lowered = content.lower()
-    has_field = any(hint in lowered for hint in _OWNER_HINTS)
+    has_field = _holds_any(lowered, _OWNER_HINTS)
     if has_field and (field := _OWNER_FIELD.search(content)) is not None:
         return _clean_owner(field.group("owner")), None
     for paren in _PAREN_META.finditer(content) if "(" in content else ():
@@ -211,8 +229,7 @@ def _clean_owner(raw: str) -> str | None:
 
 def _meta_cut(content: str) -> int:
     cut = len(content)
-    lowered = content.lower()
-    clauses = any(hint in lowered for hint in _META_HINTS)
+    clauses = _holds_any(content.lower(), _META_HINTS)
     for match in _META_CLAUSE.finditer(content) if clauses else ():
         if len(content[: match.start()].split()) >= 2:
             cut = match.start()
@@ -229,3 +246,10 @@ def _meta_cut(content: str) -> int:
     if handle and handle.start() < cut and len(content[: handle.start()].split()) >= 2:
         cut = handle.start()
     return cut
+
+
+def _holds_any(lowered: str, hints: tuple[str, ...]) -> bool:
+    for hint in hints:  # noqa: SIM110 (a loop beats any() over a generator)
+        if hint in lowered:
+            return True
+    return False

@@ -31,6 +31,26 @@ REC_HEADING = re.compile(
     r"defensive\s+measures|best\s+practices|guidance|advice|takeaways\s+for\s+defenders)\b",
     re.IGNORECASE,
 )
+# Every form of REC_HEADING holds one of these (stems without "s" or "k", which a case-blind
+# match also finds as "ſ" and the Kelvin sign).
+_REC_HINTS = (
+    "recommend",
+    "action",
+    "next",
+    "mitigat",
+    "remediat",
+    "what",
+    "how",
+    "todo",
+    "to-do",
+    "countermea",
+    "follow",
+    "defen",
+    "practice",
+    "guidance",
+    "advice",
+    "eaway",
+)
 CHECKBOX = re.compile(r"\[(?P<mark>[ xX✓✔])\]\s*")
 PREFIX = re.compile(
     r"(?:(?i:action(?:\s+items?)?|follow[- ]up|to-?do|next\s+step)\s*[:\-–—]|AI\s*:|"
@@ -63,6 +83,20 @@ _ADVICE_WORDS = (
     "suggest that",
     "suggests that",
     "it is ",
+)
+# "recommends that", "advises", "urges", "suggests", "it is important/essential/… to": the
+# stems leave out "s" and "k", which a case-blind match also finds as "ſ" and the Kelvin sign.
+_ADVICE_HINTS = (
+    "recommend",
+    "advi",
+    "urge",
+    "sugge",
+    "important",
+    "ential",
+    "critical",
+    "crucial",
+    "vital",
+    "imperative",
 )
 _READERS = frozenset(
     """
@@ -116,7 +150,9 @@ _LABEL_SPAN = 70  # a label's colon comes this early in the line
 
 def is_imperative(text: str) -> bool:
     """True when the text opens with a base-form verb used as a command ("Patch the VPN")."""
-    text = _ADVERB.sub("", text, count=1)
+    adverb = _ADVERB.match(text)  # anchored: a match, not a sub that scans the whole text
+    if adverb is not None:
+        text = text[adverb.end() :]
     opening = _OPENING.match(text)
     if opening is None or not is_action_verb(opening.group("verb")):
         return False
@@ -128,7 +164,7 @@ def is_recommendation(sentence: str) -> bool:
     """True for 'organisations should …', 'we recommend that …'; not for 'attackers must …'."""
     if not has_advice_word(sentence) or sentence.rstrip().endswith("?"):
         return False
-    if _ADVICE.search(sentence):
+    if _may_advise(sentence.lower()) and _ADVICE.search(sentence):
         return not is_chatty(sentence)
     subject = _modal_subject(sentence)
     return bool(subject and _READERS.intersection(subject))
@@ -145,18 +181,37 @@ def is_soft_recommendation(sentence: str) -> bool:
     return bool(subject) and subject[0] not in _NOT_SUBJECTS
 
 
+def _may_advise(lowered: str) -> bool:
+    """Cheap pre-check for _ADVICE: each of its forms holds one of these words."""
+    for word in _ADVICE_HINTS:  # noqa: SIM110 (a loop beats any() over a generator)
+        if word in lowered:
+            return True
+    return False
+
+
 def has_advice_word(text: str) -> bool:
     """Cheap pre-check: could this text hold a recommendation at all?"""
     lowered = text.lower()
-    return any(word in lowered for word in _ADVICE_WORDS)
+    for word in _ADVICE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
+        if word in lowered:
+            return True
+    return False
 
 
 def is_chatty(text: str) -> bool:
     """True for conversational filler ("I hope this helps", "Let me know if …")."""
     lowered = text.lower()
-    if not any(hint in lowered for hint in _CHATTY_HINTS):
+    if not may_be_chatty(lowered):
         return False
     return _CHATTY.search(lowered) is not None
+
+
+def may_be_chatty(lowered: str) -> bool:
+    """Cheap pre-check on lower-cased text: False when no part of it can be chatter."""
+    for hint in _CHATTY_HINTS:  # noqa: SIM110 (a loop beats any() over a generator)
+        if hint in lowered:
+            return True
+    return False
 
 
 def is_explicit_item(line: str) -> bool:
@@ -178,7 +233,16 @@ def rec_label_end(line: str) -> int:
     label = LABEL.match(line)
     if label is None or len(label.group("label").split()) > 6:
         return 0
-    return label.end() if REC_HEADING.search(label.group("label")) else 0
+    return label.end() if is_rec_heading(label.group("label")) else 0
+
+
+def is_rec_heading(title: str) -> bool:
+    """True for a title that opens recommendations or actions ("Mitigations", "What to do")."""
+    lowered = title.lower()
+    for word in _REC_HINTS:  # a cheap pre-check: the search below is a slow one
+        if word in lowered:
+            return REC_HEADING.search(title) is not None
+    return False
 
 
 def _modal_subject(sentence: str) -> list[str]:

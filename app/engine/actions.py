@@ -25,27 +25,22 @@ from app.engine.action_meta import (
 from app.engine.action_rules import (
     CHECKBOX,
     PREFIX,
-    REC_HEADING,
     WORD,
     has_advice_word,
     is_assignment,
     is_chatty,
     is_explicit_item,
     is_imperative,
+    is_rec_heading,
     is_recommendation,
     is_soft_recommendation,
     rec_label_end,
 )
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, action_item_id
 from app.engine.document import Document, Span, split_sentences
-from app.engine.grounding import evidence_at
-from app.engine.kind import (
-    LIST_MARKER,
-    clean_heading,
-    is_bare_heading,
-    is_heading,
-    is_markdown_heading,
-)
+from app.engine.kind import clean_heading, is_bare_heading, is_markdown_heading
+from app.engine.line_shapes import LineShape, line_shapes
+from app.engine.payloads import evidence_payload
 
 __all__ = [
     "find_action_items",
@@ -89,7 +84,7 @@ class _Found:
 class _Scan:
     """The state of one pass: items so far, and the item that field lines below would fill."""
 
-    text: str
+    doc: Document
     meeting: bool
     base: date | None
     ctx: _Context = field(default_factory=_Context)
@@ -101,22 +96,22 @@ class _Scan:
 def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     """Return the action items the document states, in document order, each once."""
     meeting = kind is BriefKind.meeting_notes
-    scan = _Scan(doc.text, meeting, header_date(doc) if meeting else None)
-    for line in doc.lines:
-        _scan_line(scan, line)
+    scan = _Scan(doc, meeting, header_date(doc) if meeting else None)
+    for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
+        _scan_line(scan, line, shape)
     return list(scan.items.values())
 
 
-def _scan_line(scan: _Scan, line: Span) -> None:
-    marker = LIST_MARKER.match(line.text)
-    body = line.text[marker.end() :] if marker else line.text
+def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
+    body = line.text[shape.marker :] if shape.marker else line.text
     if is_meta_line(body) or is_meta_sentence(body):
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)
         return
     scan.open_id = None
-    for found in _find_in_line(scan.text, line, marker, scan.ctx, meeting=scan.meeting):
-        key = (scan.text[found.start : found.end], found.speaker)
+    text = scan.doc.text
+    for found in _find_in_line(scan.doc, line, shape, scan.ctx, meeting=scan.meeting):
+        key = (text[found.start : found.end], found.speaker)
         if key in scan.seen:  # a repeated line yields its item once, cheaply
             continue
         scan.seen.add(key)
@@ -139,26 +134,32 @@ def _fill(scan: _Scan, item_id: str, body: str) -> None:
 
 
 def _find_in_line(
-    text: str, line: Span, marker: re.Match[str] | None, ctx: _Context, *, meeting: bool
+    doc: Document, line: Span, shape: LineShape, ctx: _Context, *, meeting: bool
 ) -> list[_Found]:
-    if marker is None and _is_running_text(line.text):  # fast path for the bulk of an article
+    text = doc.text
+    listed = shape.marker > 0
+    if not listed and not shape.explicit and _is_running_text(line.text):  # most of an article
         if ctx.list_only:
             ctx.mode, ctx.list_only = "", False
-        return _scan_prose(text, line, ctx, meeting=meeting)
-    if marker is None and _update_context(line.text, ctx):
+        return _scan_prose(doc, line, ctx, meeting=meeting, whole_line=True)
+    if shape.heading and _update_context(line.text, ctx):
         return []
-    if marker is None and ctx.list_only and not CHECKBOX.match(line.text):
+    if not listed and ctx.list_only and not CHECKBOX.match(line.text):
         ctx.mode, ctx.list_only = "", False
-    start = line.start + (marker.end() if marker else 0)
-    status, start, explicit, assigned = _strip_markers(text, start, line.end)
+    start = line.start + shape.marker
+    status, explicit, assigned = ItemStatus.open, False, None
+    if shape.explicit:
+        status, start, explicit, assigned = _strip_markers(text, start, line.end)
     if start >= line.end:
         return []
     content = text[start : line.end]
-    if explicit or (marker is not None and _is_list_action(content, ctx, meeting=meeting)):
+    if explicit or (listed and _is_list_action(content, ctx, meeting=meeting)):
         return [_item_with_tail(text, start, line.end, status, assigned)]
-    if marker is not None:
+    if listed:
         return []
-    return _scan_prose(text, Span(start, line.end, content), ctx, meeting=meeting)
+    if start == line.start:
+        return _scan_prose(doc, line, ctx, meeting=meeting, whole_line=True)
+    return _scan_prose(doc, Span(start, line.end, content), ctx, meeting=meeting)
 
 
 def _item_with_tail(
@@ -175,18 +176,16 @@ def _item_with_tail(
 
 
 def _is_running_text(line: str) -> bool:
-    """A long line opening with a capital letter and no task prefix: not a heading or list."""
-    return (
-        len(line) > _RUNNING_TEXT_CHARS
-        and line[0].isupper()
-        and not line.endswith(":")
-        and PREFIX.match(line) is None
-    )
+    """A long line opening with a capital letter (the caller has ruled out task markers)."""
+    return len(line) > _RUNNING_TEXT_CHARS and line[0].isupper() and not line.endswith(":")
 
 
 def _update_context(line: str, ctx: _Context) -> bool:
-    """Enter or leave a section on a heading; True when the line is a heading."""
-    if not is_heading(line) or CHECKBOX.match(line):
+    """Enter or leave a section on a heading line; True when it is one.
+
+    The caller has checked that ``is_heading(line)``.
+    """
+    if CHECKBOX.match(line):
         return False
     prefix = PREFIX.match(line)
     if prefix is not None and line[prefix.end() :].strip():
@@ -194,7 +193,7 @@ def _update_context(line: str, ctx: _Context) -> bool:
     if is_bare_heading(line) and (is_imperative(line) or leading_owner(line)):
         return False
     title = clean_heading(line)
-    if REC_HEADING.search(title):
+    if is_rec_heading(title):
         ctx.mode = "rec"
     elif _LIST_HEADING.search(title):
         ctx.mode = "blocked"
@@ -229,7 +228,10 @@ def _is_list_action(content: str, ctx: _Context, *, meeting: bool) -> bool:
     return meeting and is_assignment(content)
 
 
-def _scan_prose(text: str, line: Span, ctx: _Context, *, meeting: bool) -> list[_Found]:
+def _scan_prose(
+    doc: Document, line: Span, ctx: _Context, *, meeting: bool, whole_line: bool = False
+) -> list[_Found]:
+    """Sentences of a line (or of what follows its markers) that state an action."""
     skip = rec_label_end(line.text)
     in_section = bool(skip) or (ctx.mode == "rec" and not ctx.list_only)
     if not meeting and not in_section and not has_advice_word(line.text):
@@ -238,24 +240,36 @@ def _scan_prose(text: str, line: Span, ctx: _Context, *, meeting: bool) -> list[
     if not skip and meeting and (sp := _SPEAKER.match(line.text)) is not None:
         speaker, skip = sp.group("name"), sp.end()
     sentences = [
-        (line.start + s.start + (skip if s.start == 0 else 0), line.start + s.end)
-        for s in split_sentences(line.text)
+        (s.start + (skip if s.start == line.start else 0), s.end)
+        for s in _sentences_of(doc, line, whole_line=whole_line)
     ]
+    text = doc.text
     bodies = [text[start:end] for start, end in sentences]
-    advice = in_section or sum(map(is_recommendation, bodies)) >= _MIN_RECS_FOR_ADVICE
+    recs = [is_recommendation(body) for body in bodies]
+    advice = in_section or sum(recs) >= _MIN_RECS_FOR_ADVICE
     found: list[_Found] = []
-    for (start, end), body in zip(sentences, bodies, strict=True):
+    for (start, end), body, rec in zip(sentences, bodies, recs, strict=True):
         if found and found[-1].end <= start and is_meta_sentence(body):
             last = found[-1]
             found[-1] = _Found(last.start, last.end, last.status, last.speaker, tail_end=end)
-        elif start < end and _is_prose_action(body, in_section, meeting=meeting, advice=advice):
+        elif start < end and (
+            rec or _is_prose_action(body, in_section, meeting=meeting, advice=advice)
+        ):
             found.append(_Found(start, end, ItemStatus.open, speaker))
     return found
 
 
+def _sentences_of(doc: Document, span: Span, *, whole_line: bool) -> list[Span]:
+    """The sentences of a span, at document offsets: a whole line's are the document's own."""
+    if whole_line:
+        return doc.sentences_within(span.start, span.end)
+    return [
+        Span(span.start + s.start, span.start + s.end, s.text) for s in split_sentences(span.text)
+    ]
+
+
 def _is_prose_action(sentence: str, in_section: bool, *, meeting: bool, advice: bool) -> bool:
-    if is_recommendation(sentence):
-        return True
+    """Everything but a recommendation (which the caller has already tested for)."""
     if is_chatty(sentence):
         return False
     if advice and is_soft_recommendation(sentence):
@@ -268,8 +282,9 @@ def _is_prose_action(sentence: str, in_section: bool, *, meeting: bool, advice: 
 
 
 def _build_item(scan: _Scan, found: _Found) -> ActionItem | None:
-    content = scan.text[found.start : found.end]
-    tail = scan.text[found.end : found.tail_end] if found.tail_end else ""
+    text = scan.doc.text
+    content = text[found.start : found.end]
+    tail = text[found.end : found.tail_end] if found.tail_end else ""
     meta = parse_meta(
         content,
         base=scan.base,
@@ -281,13 +296,15 @@ def _build_item(scan: _Scan, found: _Found) -> ActionItem | None:
     item_text = content[: meta.cut].rstrip(" \t,;:—–-|").strip()
     if not item_text:
         return None
-    return ActionItem(
-        id=action_item_id(item_text),
-        text=item_text,
-        priority=meta.priority,
-        owner=meta.owner,
-        due=meta.due,
-        origin=Origin.stated,
-        evidence=[evidence_at(scan.text, found.start, found.end)],
-        status=found.status,
+    return ActionItem.model_validate(
+        {
+            "id": action_item_id(item_text),
+            "text": item_text,
+            "priority": meta.priority,
+            "owner": meta.owner,
+            "due": meta.due,
+            "origin": Origin.stated,
+            "evidence": [evidence_payload(text, found.start, found.end)],
+            "status": found.status,
+        }
     )

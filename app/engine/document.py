@@ -6,21 +6,29 @@ import hashlib
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar, cast
 
 from app.engine.brief import BriefKind
 
+T = TypeVar("T")
+
 _MANY_BLANK = re.compile(r"\n{3,}")
-# Runs of inner white space become one space. A lone " " is left alone (it is already what the
-# run would become), so only runs of two or more, or a single other space character, match.
+# Runs of inner white space become one space: other space characters become " " first, then
+# runs of two or more spaces fold (each step only when a cheap membership test says it must).
 _OTHER_SPACE = r"\t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000"
-_INNER_WS = re.compile(rf"[ {_OTHER_SPACE}]{{2,}}|[{_OTHER_SPACE}]")
+_OTHER_SPACE_CHAR = re.compile(f"[{_OTHER_SPACE}]")
+_ASCII_OTHER_SPACE = ("\t", "\f", "\v")
+_SPACE_RUN = re.compile(" {2,}")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 
 # A sentence ends at . ! ? (optionally closed by quotes/brackets) followed by whitespace and
 # an opener; a period inside a token (1.2.3.4, evil.com, v2.1) never ends one.
-_SENT_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# The match starts at the stop itself (a look-behind would be tried at every character); the
+# cut is one past it. Only spaces within a line follow: a line break already ends a sentence.
+_SENT_END = re.compile(r"[.!?][\"'”’)\]]*[^\S\n]+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     [
         "e.g",
@@ -53,13 +61,28 @@ _PARA_SPLIT = re.compile(r"\n\s*\n")
 def normalise_text(raw: str) -> str:
     """Return the canonical form of a text: NFC, LF line ends, folded spaces, no blank runs."""
     text = unicodedata.normalize("NFC", raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ZERO_WIDTH.sub("", text)
-    text = _INNER_WS.sub(" ", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    ascii_only = text.isascii()
+    if not ascii_only and _ZERO_WIDTH.search(text):
+        text = _ZERO_WIDTH.sub("", text)
+    text = _fold_spaces(text, ascii_only)
     if " \n" in text:  # after the fold, trailing white space is one space before the break
         text = text.replace(" \n", "\n")
-    text = _MANY_BLANK.sub("\n\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_BLANK.sub("\n\n", text)
     return text.strip()
+
+
+def _fold_spaces(text: str, ascii_only: bool) -> str:
+    """Turn every other space character into " ", then every run of spaces into one."""
+    if ascii_only:  # the only other spaces ASCII has; str.replace beats a regex here
+        for char in _ASCII_OTHER_SPACE:
+            if char in text:
+                text = text.replace(char, " ")
+    elif _OTHER_SPACE_CHAR.search(text):
+        text = _OTHER_SPACE_CHAR.sub(" ", text)
+    return _SPACE_RUN.sub(" ", text) if "  " in text else text
 
 
 def text_sha256(text: str) -> str:
@@ -85,6 +108,7 @@ class Document:
     source_url: str | None = None
     kind: BriefKind | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    _views: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_raw(cls, raw: str, **kwargs: object) -> Document:
@@ -101,16 +125,35 @@ class Document:
 
     @cached_property
     def sentences(self) -> list[Span]:
-        return split_sentences(self.text)
+        return _sentences_of_lines(self.text, self.lines)
 
     @cached_property
     def lines(self) -> list[Span]:
         return _split_lines(self.text)
 
     @cached_property
+    def lowered(self) -> str:
+        """The text lower-cased, for case-blind "is this word anywhere" pre-checks.
+
+        Lower-casing may change a text's length (“İ”), so offsets into it need not match.
+        """
+        return self.text.lower()
+
+    @cached_property
     def sentence_starts(self) -> list[int]:
         """The start offset of every sentence, for bisecting."""
         return [s.start for s in self.sentences]
+
+    def view(self, name: str, build: Callable[[Document], T]) -> T:
+        """A derived view of the document, built once by ``build`` and shared by every stage.
+
+        ``name`` identifies the view; one name must always be built by the same function.
+        """
+        try:
+            return cast(T, self._views[name])
+        except KeyError:
+            value = self._views[name] = build(self)
+            return value
 
     def sentences_within(self, start: int, end: int) -> list[Span]:
         """The sentences that start inside ``[start, end)`` (a line's sentences, say)."""
@@ -131,23 +174,29 @@ def split_paragraphs(text: str) -> list[Span]:
 
 def split_sentences(text: str) -> list[Span]:
     """Split into sentences; every line break also ends one (lists, headings, notes)."""
+    return _sentences_of_lines(text, _split_lines(text))
+
+
+def _sentences_of_lines(text: str, lines: list[Span]) -> list[Span]:
+    """Cut each line at the sentence ends one scan of the whole text found (a line with none is
+    its own sentence). A cut never crosses a line break, so it falls inside one stripped line."""
+    cuts = [(m.start() + 1, m.end()) for m in _SENT_END.finditer(text)]
+    if not cuts:
+        return list(lines)
     spans: list[Span] = []
-    pos = 0
-    for raw in text.split("\n"):
-        base = pos
-        pos += len(raw) + 1
-        line = raw.strip()
-        if not line:
+    i, n = 0, len(cuts)
+    for line in lines:
+        if i == n or cuts[i][0] >= line.end:
+            spans.append(line)
             continue
-        base += len(raw) - len(raw.lstrip())
-        start = 0
-        for match in _SENT_END.finditer(line):
-            cut = match.start()
-            if _ends_with_abbreviation(line, start, cut):
-                continue
-            _append_piece(spans, line, base, start, cut)
-            start = match.end()
-        _append_piece(spans, line, base, start, len(line))
+        start = line.start
+        while i < n and cuts[i][0] < line.end:
+            cut, after = cuts[i]
+            i += 1
+            if not _ends_with_abbreviation(text, start, cut):
+                spans.append(Span(start, cut, text[start:cut]))
+                start = after
+        spans.append(Span(start, line.end, text[start : line.end]))
     return spans
 
 

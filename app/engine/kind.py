@@ -76,7 +76,9 @@ _SPEAKER_LINE = re.compile(
     r"\n[ \t]*(?:[-*•]\s+)?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)[ \t]*:[ \t]+\S"
 )
 _LIST_LINE = re.compile(r"\n[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))[ \t]+")
+_DIGIT = re.compile(r"\d")
 _TERMINAL = (".", "!", "?", ";", ",")
+_NOT_HEADING_END = ".!;,"  # no bold, bare, question or lead-in heading ends so
 _SHORT_LINE = 100
 _MEETING_HINTS = (
     "meeting",
@@ -139,7 +141,9 @@ def is_list_item(line: str) -> bool:
 def is_heading(line: str) -> bool:
     """True for a Markdown heading, a bold line, a lead-in ending in ':' or a short bare line."""
     stripped = line.strip()
-    if not stripped or is_list_item(stripped):
+    if not stripped or (stripped[-1] in _NOT_HEADING_END and stripped[0] != "#"):
+        return False  # ends like a sentence: only a Markdown heading could still be one
+    if is_list_item(stripped):
         return False
     if _MD_HEADING.match(stripped) or _BOLD_LINE.match(stripped):
         return True
@@ -160,8 +164,10 @@ def is_bare_heading(line: str) -> bool:
     words = line.split()
     if len(words) > 8 or line.endswith(_TERMINAL) or ":" in line or "@" in line:
         return False
+    if len(words) <= 4:
+        return True
     capitalised = sum(1 for word in words if word[:1].isupper() or not word[:1].isalpha())
-    return len(words) <= 4 or capitalised * 2 >= len(words)
+    return capitalised * 2 >= len(words)
 
 
 def is_markdown_heading(line: str) -> bool:
@@ -195,8 +201,10 @@ def _count_signals(doc: Document) -> _Signals:
     lines = doc.lines[:_HEAD_LINES]
     if not lines:
         return _Signals(meeting=0, prose=0)
-    head = "\n" + doc.text[: lines[-1].end]
-    low = head.lower()
+    end = lines[-1].end
+    head = "\n" + doc.text[:end]
+    lowered = doc.lowered  # shared with later stages; its offsets match unless lengths differ
+    low = "\n" + lowered[:end] if len(lowered) == len(doc.text) else head.lower()
     meeting = sum(_line_scores(lines, head, low).values())
     meeting += min(3, _mentions(doc.text[:20000]))
     meeting += _speaker_score(head) + _bullet_score(head, len(lines))
@@ -211,7 +219,9 @@ def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
     scores: dict[int, int] = {}
     for line in lines:
         text = line.text
-        if len(text) <= _SHORT_LINE and text[-1] not in _TERMINAL and _is_dated_meeting(text):
+        if len(text) > _SHORT_LINE or text[-1] in _TERMINAL or _DIGIT.search(text) is None:
+            continue  # every date-like form holds a digit
+        if _is_dated_meeting(text):
             scores[line.start + 1] = 2  # + 1: offsets in ``head`` follow its leading "\n"
     if _has_action_mark(head):
         for match in _ACTION_MARK.finditer(head):
@@ -227,7 +237,10 @@ def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
 
 def _is_dated_meeting(text: str) -> bool:
     lowered = text.lower()
-    if not any(word in lowered for word in _MEETING_HINTS):
+    for word in _MEETING_HINTS:  # a loop: cheaper than any() over a generator
+        if word in lowered:
+            break
+    else:
         return False
     found = _MEETING_WORD_LOW.search(lowered) and _DATE_LIKE_LOW.search(lowered)
     return bool(found) and is_heading(text)

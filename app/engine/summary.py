@@ -12,11 +12,13 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
+from typing import NamedTuple
 
-from app.engine.actions import is_chatty, is_explicit_item, is_imperative
+from app.engine.action_rules import is_chatty, is_imperative, may_be_chatty
 from app.engine.document import Document, Span, split_sentences
-from app.engine.kind import LIST_MARKER, guess_title, is_dateline, is_heading
+from app.engine.kind import guess_title, is_dateline
+from app.engine.line_shapes import line_shapes
 
 FULL_CANDIDATES = 300  # every sentence up to this many, then paragraph leads only
 MAX_CANDIDATES = 1200
@@ -65,11 +67,12 @@ class Summary:
     key_points: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    index: int
+class _Candidate(NamedTuple):  # a tuple: cheaper to make than a frozen dataclass
+    order: int  # the position among the candidates (document order)
     text: str
     terms: frozenset[str]
+    size: int  # len(terms), kept for the Jaccard overlap
+    words: int
     lead: bool
     paragraph: int
 
@@ -81,7 +84,7 @@ def summarise(doc: Document, *, max_words: int = 120) -> Summary:
         return Summary(summary="", key_points=[])
     ranked = _rank(candidates)
     chosen = _select(ranked, max_words)
-    text = " ".join(_as_sentence(c.text) for c in sorted(chosen, key=lambda c: c.index))
+    text = " ".join(_as_sentence(c.text) for c in sorted(chosen, key=lambda c: c.order))
     if not chosen:
         text = _truncate(ranked[0].text, max_words)
     return Summary(summary=text, key_points=_key_points(ranked, chosen))
@@ -91,16 +94,19 @@ def _candidates(doc: Document) -> list[_Candidate]:
     found: list[_Candidate] = []
     title = doc.title or guess_title(doc)
     seen: set[str] = {_key(title)} if title else set()
+    chatty = may_be_chatty(doc.lowered)  # no line can be chatter when the whole text is not
     paragraph = 0
-    for line in doc.lines:
+    for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         if len(found) >= MAX_CANDIDATES or line.start > MAX_SCAN_CHARS:
             break
-        if not _eligible_line(line.text):
+        if shape.heading or shape.explicit:  # headings and tasks are not summary material
             continue
-        content = line.text[m.end() :] if (m := LIST_MARKER.match(line.text)) else line.text
+        content = line.text[shape.marker :] if shape.marker else line.text
+        if not _eligible_line(line.text, content, listed=shape.marker > 0, chatty=chatty):
+            continue
         if not _may_split(content):
             sentences = [Span(0, 0, content)]
-        elif m is None:  # a line splits into its sentences of the whole text
+        elif not shape.marker:  # a line splits into its sentences of the whole text
             sentences = doc.sentences_within(line.start, line.end)
         else:
             sentences = split_sentences(content)
@@ -127,16 +133,22 @@ def _add_sentences(
 ) -> None:
     for position, sentence in enumerate(sentences):
         text = sentence.text
+        words = len(text.split())
+        if words < MIN_WORDS:  # dropping a lead-in below only ever makes a sentence shorter
+            continue
         lowered = text.lower()
         if "t is " in lowered:
             text = _LEAD_IN.sub("", text)
             lowered = text.lower()
-        if not text[:1].isascii():  # upper-casing "ß" adds a letter: lower the result again
-            text = text[:1].upper() + text[1:]
+            words = len(text.split())
+        first = text[:1]
+        if not first.isascii():  # upper-casing "ß" adds a letter: lower the result again
+            text = first.upper() + text[1:]
             lowered = text.lower()
-        elif text[:1].islower():
-            text = text[:1].upper() + text[1:]
-        if len(text.split()) < MIN_WORDS:
+            words = len(text.split())
+        elif first.islower():
+            text = first.upper() + text[1:]
+        if words < MIN_WORDS:
             continue
         tokens = _TOKEN.findall(lowered)
         key = " ".join(tokens)
@@ -144,27 +156,32 @@ def _add_sentences(
             continue
         seen.add(key)
         terms = frozenset(tokens).difference(_STOPWORDS)
-        found.append(_Candidate(len(found), text, terms, lead and position == 0, paragraph))
+        lead_here = lead and position == 0
+        found.append(_Candidate(len(found), text, terms, len(terms), words, lead_here, paragraph))
 
 
 def _key(text: str) -> str:
     return " ".join(_TOKEN.findall(text.lower()))
 
 
-def _eligible_line(line: str) -> bool:
-    """A line of text to summarise: not a heading, a dateline, a task, chatter or a label."""
-    if is_heading(line) or is_explicit_item(line) or is_chatty(line):
+def _eligible_line(line: str, content: str, *, listed: bool, chatty: bool) -> bool:
+    """A line (neither a heading nor a task) to summarise: not a dateline, chatter or a label.
+
+    ``content`` is the line less its list marker (``listed`` says it had one); ``chatty`` is
+    False when the document holds no chatter at all, so the line need not be tested for it.
+    """
+    if chatty and is_chatty(line):
         return False
     if len(line) <= DATELINE_CHARS and is_dateline(line):
         return False
-    if _LABELS_TO_SKIP.match(line):
+    if ":" in line and _LABELS_TO_SKIP.match(line):
         return False
-    marker = LIST_MARKER.match(line)
-    return marker is None or not is_imperative(line[marker.end() :])
+    return not listed or not is_imperative(content)
 
 
 def _starts_paragraph(text: str, line: Span) -> bool:
-    return line.start == 0 or text[max(0, line.start - 2) : line.start].count("\n") >= 2
+    start = line.start
+    return start == 0 or (start >= 2 and text[start - 2] == "\n" and text[start - 1] == "\n")
 
 
 def _rank(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -174,39 +191,52 @@ def _rank(candidates: list[_Candidate]) -> list[_Candidate]:
     entry whose score is current is the true best; stale entries are re-scored and pushed back.
     """
     centroid = _centroid(candidates)
-    scores = {c.index: _score(c, centroid) for c in candidates}
-    by_score = sorted(candidates, key=lambda c: (-scores[c.index], c.index))
+    scores = [_score(c, centroid) for c in candidates]  # a candidate's order is its position
+    # a stable sort keeps equal scores in document order, even reversed
+    by_score = [
+        candidates[i] for i in sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    ]
     head, rest = by_score[:RANK_DEPTH], by_score[RANK_DEPTH:]
-    heap = [(-scores[c.index], c.index, 0, 0.0) for c in head]  # (key, index, picks seen, overlap)
+    heap = [(-scores[c.order], c.order, 0, 0.0) for c in head]  # (key, index, picks seen, overlap)
     ranked: list[_Candidate] = []
-    by_index = {c.index: c for c in head}
+    by_index = {c.order: c for c in head}
     while heap and len(ranked) < RANK_PICKS:
         _, index, seen, overlap = heapq.heappop(heap)
         if seen == len(ranked):
             ranked.append(by_index.pop(index))
             continue
-        terms = by_index[index].terms
-        for pick in ranked[seen:]:
-            overlap = max(overlap, _jaccard(terms, pick.terms))
+        terms, size = by_index[index].terms, by_index[index].size
+        for pick in ranked[seen:]:  # _jaccard, inlined: this loop is the ranking's hot spot
+            shared = len(terms & pick.terms)
+            union = size + pick.size - shared
+            if union and shared / union > overlap:
+                overlap = shared / union
         heapq.heappush(heap, (-scores[index] * (1 - overlap), index, len(ranked), overlap))
-    return ranked + [c for c in head if c.index in by_index] + rest
+    return ranked + [c for c in head if c.order in by_index] + rest
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
+def _jaccard(a: _Candidate, b: _Candidate) -> float:
+    """Overlap of two candidates' terms; the union's size follows from the sizes."""
+    shared = len(a.terms & b.terms)
+    union = a.size + b.size - shared
+    return shared / union if union else 0.0
 
 
 def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
-    df: Counter[str] = Counter()
-    for candidate in candidates:
-        df.update(candidate.terms)
+    """The heaviest terms and their weights (count times smoothed IDF).
+
+    The weight rises strictly with the count (as the count never exceeds the total), so the
+    heaviest terms are the most frequent ones, ties going to the alphabetically first.
+    """
+    df = Counter(chain.from_iterable(c.terms for c in candidates))
+    top: list[str] = list(df)
+    if len(top) > CENTROID_TERMS:
+        floor = sorted(df.values(), reverse=True)[CENTROID_TERMS - 1]
+        top = [term for term, count in df.items() if count > floor]
+        ties = sorted([term for term, count in df.items() if count == floor])
+        top += ties[: CENTROID_TERMS - len(top)]
     total = len(candidates)
-    weights = {
-        term: count * (math.log((1 + total) / (1 + count)) + 1) for term, count in df.items()
-    }
-    top = heapq.nsmallest(CENTROID_TERMS, weights.items(), key=lambda kv: (-kv[1], kv[0]))
-    return dict(top)
+    return {term: df[term] * (math.log((1 + total) / (1 + df[term])) + 1) for term in top}
 
 
 def _score(candidate: _Candidate, centroid: dict[str, float]) -> float:
@@ -223,15 +253,11 @@ def _score(candidate: _Candidate, centroid: dict[str, float]) -> float:
     return score
 
 
-def _overlap(candidate: _Candidate, others: list[_Candidate]) -> float:
-    return max((_jaccard(candidate.terms, other.terms) for other in others), default=0.0)
-
-
 def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     budget = max_words
     for candidate in ranked:
-        words = len(candidate.text.split())
+        words = candidate.words
         if words <= budget and not _redundant(candidate, chosen):
             chosen.append(candidate)
             budget -= words
@@ -241,19 +267,23 @@ def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:
 
 
 def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]:
-    used = {c.index for c in chosen}
+    used = {c.order for c in chosen}
     picked: list[_Candidate] = []
-    for pool in ([c for c in ranked if c.index not in used], chosen):
+    for pool in ([c for c in ranked if c.order not in used], chosen):
         for candidate in pool:
             if len(picked) >= KEY_POINTS_MAX or (pool is chosen and len(picked) >= KEY_POINTS_MIN):
                 break
             if candidate not in picked and not _redundant(candidate, picked):
                 picked.append(candidate)
-    return [_trim(c.text) for c in sorted(picked, key=lambda c: c.index)]
+    return [_trim(c.text) for c in sorted(picked, key=lambda c: c.order)]
 
 
 def _redundant(candidate: _Candidate, others: list[_Candidate]) -> bool:
-    return _overlap(candidate, others) > REDUNDANCY
+    """True when the candidate overlaps any of the others by more than REDUNDANCY."""
+    for other in others:  # noqa: SIM110 (a loop beats any() over a generator)
+        if _jaccard(candidate, other) > REDUNDANCY:
+            return True
+    return False
 
 
 def _trim(text: str) -> str:

@@ -1,0 +1,37 @@
+"""What each line of a document looks like, worked out once and shared by summary and actions.
+
+A list marker, a heading, a task marker: every stage that walks the lines asks the same
+questions, so the answers are kept on the document (``Document.view``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from app.engine.action_rules import CHECKBOX, PREFIX
+from app.engine.document import Document
+from app.engine.kind import LIST_MARKER, is_heading
+
+
+class LineShape(NamedTuple):
+    """The shape of one line of ``Document.lines`` (same index)."""
+
+    marker: int  # where the text starts after a list marker ("- ", "1. "); 0 without one
+    heading: bool  # kind.is_heading: never true for a list item
+    explicit: bool  # a task marker (ACTION:, TODO, [ ]) opens the text after any list marker
+
+
+def line_shapes(doc: Document) -> list[LineShape]:
+    """The shape of every line of ``doc``, in the order of ``doc.lines``."""
+    return doc.view("line_shapes", _classify)
+
+
+def _classify(doc: Document) -> list[LineShape]:
+    shapes: list[LineShape] = []
+    for line in doc.lines:
+        text = line.text
+        marker = LIST_MARKER.match(text)
+        start = marker.end() if marker else 0
+        explicit = CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
+        shapes.append(LineShape(start, marker is None and is_heading(text), explicit))
+    return shapes
