@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from operator import itemgetter
+from typing import NamedTuple
 
 from app.engine import actor_rules as rules
 from app.engine import actor_usage as usage
@@ -41,10 +43,15 @@ _VERSIONED = re.compile(r"(.+?) v?\d+(?:\.\d+)*$")
 _PAREN = re.compile(rf"\s*\(({rules.NAME})\)")
 _LIST_SPLIT = re.compile(r"\s*(?:, and|,|\band\b|\bor\b)\s*")
 _NAME_AFTER_SLASH = re.compile(rf"({rules.NAME})")
+# What must follow a name for any of the alias patterns above to match after it.
+_ALIAS_HINT = re.compile(
+    r"/|\s*(?:[,(]|is|was|are|were|also|aka|a\.k\.a|tracked|formerly|which|that|whom"
+    r"|group|gang|APT|actor|threat actor|team|crew|cluster|malware|backdoor)"
+)
+_POSSESSIVE_GAPS = frozenset({"'s ", "’s "})
 
 
-@dataclass(slots=True)
-class Mention:
+class Mention(NamedTuple):
     """One span of text naming the actor with this key."""
 
     start: int
@@ -107,16 +114,19 @@ def occurrences(text: str, names: dict[str, str]) -> list[Mention]:
     return [Mention(start, end, key) for start, end, key in name_occurrences(text, names)]
 
 
-def _order(mention: Mention) -> int:
-    return mention.start * 4096 - (mention.end - mention.start)
+_START, _END = itemgetter(0), itemgetter(1)
 
 
 def without_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
-    ordered = sorted(mentions, key=_order)
+    """By start, the longest first (then as given), dropping those that overlap a kept one."""
+    ordered = sorted(mentions, key=_END, reverse=True)  # stable, even reversed
+    ordered.sort(key=_START)
     kept: list[Mention] = []
+    last_end = -1
     for mention in ordered:
-        if not kept or mention.start >= kept[-1].end:
+        if mention.start >= last_end:
             kept.append(mention)
+            last_end = mention.end
     return kept
 
 
@@ -127,6 +137,8 @@ def fold_aliases(
     by_start = {m.start: m for m in mentions}
     added: list[Mention] = []
     for mention in mentions:
+        if _ALIAS_HINT.match(text, mention.end) is None:
+            continue  # no alias can follow (a cheap pre-check for ``_alias_spans``)
         kind = groups.kind[groups.find(mention.key)]
         if kind not in ALIAS_KINDS:
             continue
@@ -138,7 +150,8 @@ def fold_aliases(
                 key = key_for(name, kind, gaz, groups)
                 groups.union(mention.key, key, force=force)
                 added.append(Mention(start, start + len(name), key))
-    _fold_same_as(text, mentions, by_start, groups, same_as)
+    if same_as:
+        _fold_same_as(text, mentions, by_start, groups, same_as)
     _fold_parts(text, mentions, groups)
     if not added:
         return mentions
@@ -179,16 +192,21 @@ def _fold_same_as(
 
 def _fold_parts(text: str, mentions: list[Mention], groups: Groups) -> None:
     """ "LockBit 3.0" is LockBit; "the US Treasury's Office of Foreign Assets Control" is one."""
-    by_surface = {text[m.start : m.end]: m.key for m in mentions}
     for mention, after in pairwise(mentions):
-        kinds = {groups.kind[groups.find(mention.key)], groups.kind[groups.find(after.key)]}
-        if kinds == {"government"} and text[mention.end : after.start] in {"'s ", "’s "}:
-            groups.union(mention.key, after.key, force=True)
+        if text[mention.end : after.start] in _POSSESSIVE_GAPS:
+            kinds = {groups.kind[groups.find(mention.key)], groups.kind[groups.find(after.key)]}
+            if kinds == {"government"}:
+                groups.union(mention.key, after.key, force=True)
+    by_surface: dict[str, str] | None = None
     for mention in mentions:
         if not text[mention.end - 1].isdigit():
             continue
         versioned = _VERSIONED.match(text, mention.start, mention.end)
-        if versioned is not None and versioned.group(1) in by_surface:
+        if versioned is None:
+            continue
+        if by_surface is None:
+            by_surface = {text[m.start : m.end]: m.key for m in mentions}
+        if versioned.group(1) in by_surface:
             groups.union(by_surface[versioned.group(1)], mention.key, force=True)
 
 

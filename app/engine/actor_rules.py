@@ -115,14 +115,6 @@ class Candidate:
     kind: str
 
 
-def cue_positions(cues: list[tuple[int, str]]) -> dict[str, list[int]]:
-    """The (offset, tag) cue words of a gazetteer pass, grouped by tag in text order."""
-    at: dict[str, list[int]] = {}
-    for start, tag in cues:
-        at.setdefault(tag, []).append(start)
-    return at
-
-
 def find_rule_names(
     text: str, gaz: Gazetteer, at: dict[str, list[int]] | None = None
 ) -> list[Candidate]:
@@ -132,7 +124,7 @@ def find_rule_names(
     text is scanned here.
     """
     if at is None:
-        at = cue_positions(gaz.scan_with_cues(text)[1])
+        at = gaz.scan_with_cues(text)[1]
     found: list[Candidate] = []
     found.extend(_scheme_names(text, _matches(_SCHEMES, text, at.get("scheme"))))
     found.extend(_family_names(text, _matches(_FAMILY, text, at.get("family"))))
@@ -179,23 +171,33 @@ def _family_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate
 
 def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[Candidate]:
     """ "Sandman APT", "the KEYPLUG backdoor": a name just before a cue word (at ``cues``)."""
-    for pattern, kind in ((_ACTOR_SUFFIX, "threat_actor"), (_CUE_AFTER_NAME, "malware")):
-        for match in _matches(pattern, text, [cue - 1 for cue in cues if cue > 0]):
-            if not _capital_word_before(text, match.start()):
-                continue
-            cue_kind = "tool" if match.group().strip() == "tool" else kind
-            head = _name_at_end(text, max(0, match.start() - 60), match.start())
-            if head is None:
-                continue
-            picked = pick_name(text, head.start(1), head.end(1), cue_kind, gaz)
-            if picked is not None:
-                yield picked
+    actors: list[Candidate] = []
+    software: list[Candidate] = []
+    for at in sorted({cue - 1 for cue in cues if cue > 0}):
+        if text[at] != " " or not _capital_word_before(text, at):
+            continue  # both patterns start with a space after a capitalised word
+        match = _ACTOR_SUFFIX.match(text, at)
+        found, kind = (actors, "threat_actor") if match else (software, "malware")
+        match = match or _CUE_AFTER_NAME.match(text, at)
+        if match is None:
+            continue
+        cue_kind = "tool" if match.group().strip() == "tool" else kind
+        head = _name_at_end(text, max(0, at - 60), at)
+        if head is None:
+            continue
+        picked = pick_name(text, head.start(1), head.end(1), cue_kind, gaz)
+        if picked is not None:
+            found.append(picked)
+    yield from actors  # every "X group" first, then every "X backdoor", as the text orders them
+    yield from software
 
 
 def _capital_word_before(text: str, end: int) -> bool:
     """Cheap pre-check: does the word ending at ``end`` hold a capital letter or a digit?"""
     start = max(text.rfind(" ", max(0, end - 40), end), text.rfind("\n", max(0, end - 40), end)) + 1
     word = text[start:end]
+    if word.isalpha() and word.islower():
+        return False
     if word.isascii():
         return _ASCII_CAPITAL_OR_DIGIT.search(word) is not None
     return any(ch.isupper() or ch.isdigit() for ch in word)
@@ -218,9 +220,11 @@ def _intro_head(text: str, lo: int, hi: int) -> re.Match[str] | None:
     is the article the pattern needs before its up to four trailing words."""
     if not hi or not text[hi - 1].isspace():
         return None  # the pattern ends in white space
-    if _ARTICLES.isdisjoint(text[lo:hi].rsplit(None, 5)[-5:]):
+    words = text[lo:hi].rsplit(None, 9)
+    if _ARTICLES.isdisjoint(words[-5:]):
         return None
-    return _INTRO_HEAD.search(text, lo, hi)
+    # a match spans at most nine words (a name of three, "is", the article and four more)
+    return _INTRO_HEAD.search(text, lo + len(words[0]) if len(words) > 9 else lo, hi)
 
 
 def _names_after_cues(

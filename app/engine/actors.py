@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import starmap
+from operator import itemgetter
 
 from app.engine import actor_rules as rules
 from app.engine import actor_usage as usage
@@ -26,7 +29,7 @@ from app.engine.document import Document, Span
 from app.engine.gazetteer import Entity, Gazetteer, Hit, load_gazetteer
 from app.engine.lexicon import PRODUCT_WORDS, TOOLS
 from app.engine.org_rules import find_org_names
-from app.engine.payloads import Payload, evidence_payload
+from app.engine.payloads import Payload
 from app.engine.places import scan_places
 
 MAX_EVIDENCE = 5
@@ -49,31 +52,37 @@ def find_actors(doc: Document) -> ActorScan:
     """Actors with evidence for every mention (up to five), plus targeted sectors and regions."""
     gaz = load_gazetteer()
     text = doc.text
-    hits, cues = gaz.scan_with_cues(text)
-    at = rules.cue_positions(cues)
+    sentences, starts = doc.sentences, doc.sentence_starts
+    hits, at = gaz.scan_with_cues(text)
     groups = Groups()
     mentions = _named_mentions(text, hits, gaz, groups)
     mentions = _add_rule_mentions(text, mentions, gaz, groups, at)
     mentions = fold_aliases(text, mentions, gaz, groups, at.get("same_as", []))
-    places = scan_places(text, hits, doc.sentences, gaz)
-    found = _build_actors(text, mentions, groups, gaz, doc.sentences, at)
+    places = scan_places(text, hits, sentences, gaz, starts)
+    found = _build_actors(text, mentions, groups, gaz, (sentences, starts), at)
     for entity, country_hits in places.attributed.items():
-        country_hits = _with_named_actor(country_hits, mentions, doc.sentences)
+        country_hits = _with_named_actor(country_hits, mentions, sentences, starts)
         if not country_hits:
             continue
-        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], doc.sentences)
+        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], (sentences, starts))
         actor = Actor.model_validate(
             {"name": gaz.entities[entity].name, "type": ActorType.country, "evidence": evidence}
         )
         every = [(h.start, h.end) for h in hits if h.entity == entity]
         found.append((country_hits[0].start, actor, every))
-    found.sort(key=lambda item: item[0])
+    found.sort(key=_first)
     actors = [actor for _, actor, _ in found]
-    _LAST_SCAN[:] = [(text, actors, [spans for _, _, spans in found])]
+    _LAST_SCAN[:] = [(text, actors, [spans for _, _, spans in found], at.get("anaphor", []))]
     return ActorScan(actors, Targets(sectors=places.sectors, regions=places.regions))
 
 
-_LAST_SCAN: list[tuple[str, list[Actor], list[list[tuple[int, int]]]]] = []
+# The last scan: text, actors, every mention span of each actor, "this backdoor" cue offsets.
+_LAST_SCAN: list[tuple[str, list[Actor], list[list[tuple[int, int]]], list[int]]] = []
+Sentences = tuple[list[Span], list[int]]  # the document's sentences and their start offsets
+
+
+def _first(item: tuple[int, Actor, list[tuple[int, int]]]) -> int:
+    return item[0]
 
 
 def mention_spans(text: str, actors: list[Actor]) -> list[list[tuple[int, int]]] | None:
@@ -84,9 +93,18 @@ def mention_spans(text: str, actors: list[Actor]) -> list[list[tuple[int, int]]]
     return None
 
 
-def _with_named_actor(hits: list[Hit], mentions: list[Mention], sentences: list[Span]) -> list[Hit]:
+def anaphor_cues(text: str) -> list[int] | None:
+    """Where the gazetteer pass of the last ``find_actors`` call on this very text saw a
+    determiner and an actor noun ("this backdoor", "the group"), in text order."""
+    if _LAST_SCAN and _LAST_SCAN[0][0] is text:
+        return _LAST_SCAN[0][3]
+    return None
+
+
+def _with_named_actor(
+    hits: list[Hit], mentions: list[Mention], sentences: list[Span], starts: list[int]
+) -> list[Hit]:
     """Blame that names no actor in its sentence ("an Iranian group") is no attribution."""
-    starts = _starts(sentences)
     named = [m.start for m in mentions]  # sorted: mentions come in text order
     kept: list[Hit] = []
     for hit in hits:
@@ -100,17 +118,21 @@ def _with_named_actor(hits: list[Hit], mentions: list[Mention], sentences: list[
 
 def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) -> list[Mention]:
     mentions: list[Mention] = []
-    keys: dict[int, str] = {}
-    for hit in hits:
-        key = keys.get(hit.entity)
-        if key is None:
-            entity = gaz.entities[hit.entity]
-            if entity.kind not in NAMED_KINDS:
-                continue
-            key = keys[hit.entity] = groups.add(f"e{hit.entity}", entity.kind, hit.entity)
-        if groups.kind[key] == "security_vendor" and _is_product(text, hit.end):
+    keys: dict[int, tuple[str, bool] | None] = {}  # entity -> (group key, is a vendor)
+    entities = gaz.entities
+    for start, end, index, _ in hits:
+        if index in keys:
+            known = keys[index]
+        else:
+            entity = entities[index]
+            known = keys[index] = (
+                (groups.add(f"e{index}", entity.kind, index), entity.kind == "security_vendor")
+                if entity.kind in NAMED_KINDS
+                else None
+            )
+        if known is None or (known[1] and _is_product(text, end)):
             continue
-        mentions.append(Mention(hit.start, hit.end, key))
+        mentions.append(Mention(start, end, known[0]))
     return mentions
 
 
@@ -129,10 +151,13 @@ def _add_rule_mentions(
     at: dict[str, list[int]],
 ) -> list[Mention]:
     """Add rule-found names, then every plain occurrence of those names."""
+    candidates = [*rules.find_rule_names(text, gaz, at), *find_org_names(text, gaz, at)]
+    if not candidates:
+        return mentions
     found: list[Mention] = []
     names: dict[str, str] = {}
     last: tuple[int, str] = (-1, "")
-    for cand in [*rules.find_rule_names(text, gaz, at), *find_org_names(text, gaz, at)]:
+    for cand in candidates:
         if text[last[0] : cand.start] == " (":  # "Cyber Safety Review Board (CSRB)"
             key = last[1]
         else:
@@ -156,19 +181,29 @@ def _build_actors(
     mentions: list[Mention],
     groups: Groups,
     gaz: Gazetteer,
-    sentences: list[Span],
+    sentences: Sentences,
     at: dict[str, list[int]],
 ) -> list[tuple[int, Actor, list[tuple[int, int]]]]:
     members: dict[str, list[Mention]] = {}
-    operations = usage.operation_names(text, at.get("operation", []))
+    operations = usage.operation_names(text, at["operation"]) if "operation" in at else None
+    roots: dict[str, str] = {}
     for mention in mentions:
         if not operations or text[mention.start : mention.end] not in operations:
-            members.setdefault(groups.find(mention.key), []).append(mention)
+            key = mention.key
+            root = roots.get(key)
+            if root is None:
+                root = roots[key] = groups.find(key)
+            group = members.get(root)
+            if group is None:
+                members[root] = [mention]
+            else:
+                group.append(mention)
     actors: list[tuple[int, Actor, list[tuple[int, int]]]] = []
     for root, group in members.items():
-        actor = _actor(text, root, group, groups, gaz, sentences)
+        spans: list[tuple[int, int]] = list(map(_SPAN, group))
+        actor = _actor(text, root, group, spans, groups, gaz, sentences)
         if actor is not None:
-            actors.append((group[0].start, actor, [(m.start, m.end) for m in group]))
+            actors.append((spans[0][0], actor, spans))
     return actors
 
 
@@ -176,90 +211,107 @@ def _actor(
     text: str,
     root: str,
     group: list[Mention],
+    spans: list[tuple[int, int]],
     groups: Groups,
     gaz: Gazetteer,
-    sentences: list[Span],
+    sentences: Sentences,
 ) -> Actor | None:
-    raw = dict.fromkeys(text[m.start : m.end] for m in group)
-    surfaces = list(dict.fromkeys(" ".join(surface.split()) for surface in raw))
-    entity = next((groups.entity[m.key] for m in group if m.key in groups.entity), None)
+    raw = dict.fromkeys(map(text.__getitem__, starmap(slice, spans)))
+    surfaces = list(dict.fromkeys([" ".join(surface.split()) for surface in raw]))
+    entity = _entity_of(group, groups)
     known = gaz.entities[entity] if entity is not None else None
     name = known.name if known is not None and known.name in surfaces else surfaces[0]
-    kind = _kind(text, root, group, groups, gaz, known)
+    kind = _kind(text, root, spans, raw, groups, gaz, known)
     if kind is None:
         return None
-    aliases = [s for s in surfaces if s.casefold() != name.casefold()]
+    folded = name.casefold()
+    aliases = [s for s in surfaces if s.casefold() != folded]
     if known is not None and known.name != name and known.name not in aliases:
         aliases.append(known.name)
     return Actor.model_validate(
         {
             "name": name,
-            "type": ActorType(kind),
+            "type": _ACTOR_TYPES[kind],
             "aliases": aliases,
             "description": known.description if known is not None else None,
-            "evidence": _evidence(text, [(m.start, m.end) for m in group], sentences),
+            "evidence": _evidence(text, spans, sentences),
         }
     )
+
+
+_ACTOR_TYPES = {kind.value: kind for kind in ActorType}
+_SPAN = itemgetter(0, 1)  # a mention's (start, end)
+
+
+def _entity_of(group: list[Mention], groups: Groups) -> int | None:
+    """The known entity of the first mention that has one."""
+    entities = groups.entity
+    for mention in group:
+        entity = entities.get(mention.key)
+        if entity is not None:
+            return entity
+    return None
 
 
 def _kind(
     text: str,
     root: str,
-    group: list[Mention],
+    spans: list[tuple[int, int]],
+    raw: dict[str, None],
     groups: Groups,
     gaz: Gazetteer,
     known: Entity | None,
 ) -> str | None:
     """The actor's type as the text uses it; None for a company named only as a product."""
     kind = groups.kind[root]
-    spans = [(m.start, m.end) for m in group]
     if kind == "organization" and root not in groups.ruled:
         return kind if usage.organization_counts(text, spans) else None
     if kind == "security_vendor" and usage.only_victim(text, spans):
         return "organization"
     if kind == "tool" and known is not None and known.name not in TOOLS:
         return "malware" if usage.usage_votes(text, spans)[0] else kind  # "a Mirai variant"
-    if kind not in {"malware", "threat_actor"}:
-        return kind
-    facts = (*known.aliases, (known.description or "")[:60]) if known is not None else ()
-    return usage.usage_kind(
-        text,
-        spans,
-        kind,
-        ransomware=usage.is_ransomware(text, spans, facts),
-        software_twin=any(gaz.is_software(name) for name in {text[m.start : m.end] for m in group}),
-    )
+    if kind == "malware":
+        ransomware = (known is not None and _known_ransomware(known)) or any(
+            text.startswith(" ransomware", end) for _, end in spans
+        )
+        return usage.usage_kind(text, spans, kind, ransomware=ransomware, software_twin=False)
+    if kind == "threat_actor":
+        twin = any(gaz.is_software(name) for name in raw)
+        return usage.usage_kind(text, spans, kind, ransomware=False, software_twin=twin)
+    return kind
 
 
-def _evidence(text: str, spans: list[tuple[int, int]], sentences: list[Span]) -> list[Payload]:
+@lru_cache(maxsize=4096)
+def _known_ransomware(entity: Entity) -> bool:
+    """True when the gazetteer's names or description call the entity ransomware."""
+    return usage.is_ransomware("", [], (*entity.aliases, (entity.description or "")[:60]))
+
+
+def _evidence(text: str, spans: list[tuple[int, int]], sentences: Sentences) -> list[Payload]:
     """The sentence around each mention (trimmed when long), one per sentence, five at most."""
-    starts = _starts(sentences)
+    spans_of, starts = sentences
     seen: set[tuple[int, int]] = set()
     evidence: list[Payload] = []
-    for start, end in spans:
+    size = len(text)
+    quoted = -1  # the end of the last sentence quoted whole: mentions before it add nothing
+    for start, end in spans:  # in text order
+        if end <= quoted:
+            continue
         index = bisect_right(starts, start) - 1
-        sentence = sentences[index] if index >= 0 else Span(start, end, text[start:end])
-        lo, hi = (sentence.start, sentence.end) if sentence.end >= end else (start, end)
+        whole = index >= 0 and spans_of[index].end >= end
+        lo, hi = (spans_of[index].start, spans_of[index].end) if whole else (start, end)
         if hi - lo > MAX_QUOTE:
             lo, hi = _window(text, start, end)
+        elif whole:
+            quoted = hi
         if (lo, hi) not in seen:
             seen.add((lo, hi))
-            evidence.append(evidence_payload(text, lo, hi))
-        if len(evidence) >= MAX_EVIDENCE:
-            break
+            # ``evidence_payload``, inlined: this runs for every actor's first mentions
+            quote = {"quote": text[lo:hi], "start": lo, "end": hi, "grounded": 0 <= lo < hi <= size}
+            evidence.append(quote)
+            if len(evidence) >= MAX_EVIDENCE:
+                break
     return evidence
-
-
-_STARTS: list[tuple[list[Span], list[int]]] = []
-
-
-def _starts(sentences: list[Span]) -> list[int]:
-    """Sentence start offsets, remembered for the last sentence list seen."""
-    if _STARTS and _STARTS[0][0] is sentences:
-        return _STARTS[0][1]
-    starts = [s.start for s in sentences]
-    _STARTS[:] = [(sentences, starts)]
-    return starts
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:

@@ -19,10 +19,12 @@ import os
 import pickle
 import sys
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -30,6 +32,7 @@ from app.engine import gazetteer_build as build
 from app.engine import lexicon
 
 log = logging.getLogger(__name__)
+_START = itemgetter(0)
 
 FOLD = 1  # any casing is accepted (sector words)
 ADJECTIVE = 2  # a demonym ("Chinese") rather than a name ("China")
@@ -84,14 +87,16 @@ class Entity:
     description: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A gazetteer name found in a text."""
+class Hit(NamedTuple):
+    """A gazetteer name found in a text (a tuple: cheap to make, sort and compare)."""
 
     start: int
     end: int
     entity: int
     flags: int
+
+
+_new_hit = tuple.__new__  # ``Hit(*fields)`` without a Python-level call
 
 
 class Gazetteer:
@@ -119,36 +124,38 @@ class Gazetteer:
         """Every whole-word, case-checked mention of a known name, longest first, no overlaps."""
         return self.scan_with_cues(text)[0]
 
-    def scan_with_cues(self, text: str) -> tuple[list[Hit], list[tuple[int, str]]]:
-        """Names as ``scan`` finds them, plus (offset, tag) of every rule cue word."""
+    def scan_with_cues(self, text: str) -> tuple[list[Hit], dict[str, list[int]]]:
+        """Names as ``scan`` finds them, plus the offsets of every rule cue word by tag."""
         hits: list[Hit] = []
-        cues: list[tuple[int, str]] = []
-        add_hit, add_cue = hits.append, cues.append
+        cues: defaultdict[str, list[int]] = defaultdict(list)
+        add_hit = hits.append
         for end_index, (length, names, tags) in self.automaton.iter(padded_fold(text)):
             start = end_index - length + 1
             for tag in tags:
-                add_cue((start, tag))
-            if not names:
-                continue
-            end = start + length - 2
-            surface = text[start:end]
-            for entity, form, flags in names:
-                if surface == form or flags & FOLD or _surface_matches(surface, form, flags):
-                    add_hit(Hit(start, end, entity, flags))
-                    break
+                cues[tag].append(start)
+            if names:
+                end = start + length - 2
+                surface = text[start:end]
+                for entity, form, flags in names:
+                    if surface == form or flags & FOLD or _surface_matches(surface, form, flags):
+                        add_hit(_new_hit(Hit, (start, end, entity, flags)))
+                        break
         return _drop_overlaps(hits), cues
 
     def lookup(self, name: str) -> int | None:
         """The entity a name (or any of its aliases, even ambiguous ones) belongs to."""
-        return self.loose.get(build.compact_key(name))
+        return self.loose.get(_compact_key(name))
 
     def is_software(self, name: str) -> bool:
         """True when some malware or tool entity carries this name."""
-        return build.compact_key(name) in self.software_keys
+        return _compact_key(name) in self.software_keys
 
     def is_common(self, word: str) -> bool:
         """True for an ordinary English word (case-insensitive)."""
         return word.lower() in self.common
+
+
+_compact_key = lru_cache(maxsize=8192)(build.compact_key)  # names recur from text to text
 
 
 def name_occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -159,18 +166,41 @@ def name_occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, s
     for name, label in names.items():
         if name.strip():
             keyed.setdefault(_key(name), []).append((name, label))
-    automaton = ahocorasick.Automaton()
-    for key, entries in keyed.items():
-        automaton.add_word(key, (len(key), tuple(entries)))
-    automaton.make_automaton()
+    folded = padded_fold(text)
     found: list[tuple[int, int, str]] = []
-    for end_index, (length, entries) in automaton.iter(padded_fold(text)):
-        start = end_index - length + 1
-        for name, label in entries:
+    for start, key in _key_positions(folded, keyed):
+        for name, label in keyed[key]:
             if text[start : start + len(name)] == name:
                 found.append((start, start + len(name), label))
                 break
     return found
+
+
+_FIND_LIMIT = 12  # up to this many names, ``str.find`` beats building an automaton
+
+
+def _key_positions(folded: str, keys: dict[str, Any]) -> list[tuple[int, str]]:
+    """(start, key) of every occurrence of the keys, overlapping ones too, in the order an
+    Aho-Corasick pass reports them: by end, the longest first."""
+    if len(keys) > _FIND_LIMIT:
+        automaton = ahocorasick.Automaton()
+        for key in keys:
+            automaton.add_word(key, key)
+        automaton.make_automaton()
+        return [(end - len(key) + 1, key) for end, key in automaton.iter(folded)]
+    positions: list[tuple[int, str]] = []
+    for key in keys:
+        at = folded.find(key)
+        while at >= 0:
+            positions.append((at, key))
+            at = folded.find(key, at + 1)
+    positions.sort(key=_by_end_longest_first)
+    return positions
+
+
+def _by_end_longest_first(position: tuple[int, str]) -> tuple[int, int]:
+    start, key = position
+    return start + len(key), -len(key)
 
 
 def _surface_matches(surface: str, form: str, flags: int) -> bool:
@@ -181,13 +211,14 @@ def _surface_matches(surface: str, form: str, flags: int) -> bool:
     return any(ch.isupper() for ch in surface)
 
 
-def _hit_order(hit: Hit) -> int:
-    """Sort by start, longest first (names are far shorter than 4096 characters)."""
-    return hit.start * 4096 - (hit.end - hit.start)
-
-
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
-    hits.sort(key=_hit_order)
+    """Hits by start, the longest first at each start, without the ones they overlap.
+
+    The automaton reports hits by end offset, shortest first at each end; reversed, a stable
+    sort on the start alone leaves the longest hit first wherever several start together.
+    """
+    hits.reverse()
+    hits.sort(key=_START)
     kept: list[Hit] = []
     last_end = -1
     for hit in hits:

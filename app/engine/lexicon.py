@@ -489,6 +489,17 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         False,
     ),
     "operation": (("operation",), False),
+    "anaphor": (  # "this backdoor", "the group": where the link reader's anaphor may stand
+        tuple(
+            f"{determiner} {noun}"
+            for determiner in ("this", "that", "the", "its")
+            for noun in _tuple(
+                "backdoor malware implant loader ransomware rat trojan stealer wiper dropper "
+                "tool group threat_actor actor apt gang cluster adversary"
+            )
+        ),
+        False,
+    ),
     "same_as": (_tuple("tracks tracked track refers_to calls call"), False),
     "intro": (
         _tuple(

@@ -7,17 +7,15 @@ reused; otherwise every name and alias is searched for again.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.engine.actors import mention_spans
 from app.engine.brief import Actor, ActorType
-from app.engine.document import Span
 from app.engine.gazetteer import name_occurrences
 from app.engine.lexicon import COUNTRIES
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
+class Mention(NamedTuple):
     """One span of text naming ``actors[actor]``."""
 
     start: int
@@ -29,8 +27,8 @@ def find_mentions(text: str, actors: list[Actor]) -> list[Mention]:
     """Every mention of every actor, in text order, the longest winning where names overlap."""
     known = mention_spans(text, actors)
     if known is not None:
-        spans = [(s, e, i) for i, found in enumerate(known) for s, e in found]
-        spans.sort(key=lambda h: h[0] * 4096 - (h[1] - h[0]))
+        spans = [(s, -e, i) for i, found in enumerate(known) for s, e in found]
+        spans.sort()  # by start, the longest first, then as listed
         return _without_overlaps(spans)
     names: dict[str, str] = {}
     for index, actor in enumerate(actors):
@@ -39,25 +37,29 @@ def find_mentions(text: str, actors: list[Actor]) -> list[Mention]:
             forms.extend(form for group in COUNTRIES[actor.name] for form in group)
         for form in forms:
             names.setdefault(form, str(index))
-    hits = [(start, end, int(label)) for start, end, label in name_occurrences(text, names)]
-    hits.sort(key=lambda h: h[0] * 4096 - (h[1] - h[0]))
+    hits = [(start, -end, int(label)) for start, end, label in name_occurrences(text, names)]
+    hits.sort(key=_order)
     return _without_overlaps(hits)
 
 
+def _order(hit: tuple[int, int, int]) -> tuple[int, int]:
+    return hit[0], hit[1]
+
+
 def _without_overlaps(hits: list[tuple[int, int, int]]) -> list[Mention]:
-    """Mentions from sorted (start, end, actor) spans, the longest winning at each start."""
+    """Mentions from (start, -end, actor) spans sorted by start, the longest first."""
     mentions: list[Mention] = []
     last_end = -1
-    for start, end, actor in hits:
+    for start, neg_end, actor in hits:
         if start >= last_end:
-            mentions.append(Mention(start, end, actor))
-            last_end = end
+            mentions.append(Mention(start, -neg_end, actor))
+            last_end = -neg_end
     return mentions
 
 
-def by_sentence(sentences: list[Span], mentions: list[Mention]) -> dict[int, list[Mention]]:
-    """Mentions grouped by the index of their sentence (both lists are in text order)."""
-    starts = [s.start for s in sentences]
+def by_sentence(starts: list[int], mentions: list[Mention]) -> dict[int, list[Mention]]:
+    """Mentions grouped by the index of their sentence, given the sentences' start offsets
+    (both lists are in text order)."""
     per_sentence: dict[int, list[Mention]] = {}
     index, bound = -1, -1
     for mention in mentions:

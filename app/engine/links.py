@@ -9,11 +9,44 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import chain
 
+from app.engine.actor_patterns import lowered, lowered_document
+from app.engine.actors import anaphor_cues
 from app.engine.brief import Actor, ActorType, Link, Relation
 from app.engine.document import Document, Span
+from app.engine.link_cues import (
+    ACCORDING_BEFORE,
+    ADJACENT,
+    ANAPHOR,
+    APPOSITION,
+    ASSOCIATE_BEFORE,
+    ATTRIBUTED,
+    BETWEEN_BEFORE,
+    COORDINATED,
+    COUNTRY_PHRASE,
+    DEVELOPED,
+    GROUP_WORDS,
+    LINK_VERB_BEFORE,
+    LINKED_STRONG,
+    LINKED_WEAK,
+    LIST_GAPS,
+    NEGATION,
+    OVERLAPS,
+    REPORTED,
+    REPORTER_VERB,
+    SOFTWARE_CHAIN,
+    STARTS_TO,
+    STARTS_WITH,
+    USED_BY,
+    USES,
+    anaphor_starts,
+    single_spaced,
+    single_spaced_lines,
+    starts_within,
+)
 from app.engine.link_mentions import Mention, by_sentence, find_mentions
 from app.engine.payloads import evidence_payload
 
@@ -24,78 +57,6 @@ GROUPS = frozenset({ActorType.threat_actor})
 REPORTERS = frozenset({ActorType.security_vendor, ActorType.government})
 BLAMED = frozenset({ActorType.threat_actor, ActorType.country})
 SYMMETRIC = frozenset({Relation.linked_to, Relation.overlaps_with, Relation.related_to})
-
-_I = re.IGNORECASE
-_NEGATION = re.compile(r"\b(?:not|no|never|unlike|rather than|instead of)\b|n't\b", _I)
-_ATTRIBUTED = re.compile(r"\battribut\w*\b(?:\s+\S+){0,4}?\s+to\b|\battribution to\b", _I)
-_DEVELOPED = re.compile(
-    r"\b(?:developed|created|authored|written|built|maintained|coded)\s+by\b", _I
-)
-_REPORTED = re.compile(
-    r"\b(?:reported|disclosed|documented|discovered|identified|uncovered|detailed|published"
-    r"|observed|tracked|spotted|analy[sz]ed|named|dubbed|described|exposed)\s+by\b|\bas per\b"
-    r"|\baccording to\b|\b(?:report|research|analysis|findings|blog|advisory|investigation)"
-    r"\s+(?:\S+\s+){0,2}?(?:by|from)\b",
-    _I,
-)
-_REPORTER_VERB = re.compile(
-    r"\b(?:report\w*|disclos\w*|document\w*|discover\w*|identif\w*|uncover\w*|detail\w*"
-    r"|observ\w*|track\w*|spott\w*|analy[sz]\w*|dub\w*|publish\w*|expos\w*|attribut\w*"
-    r"|link\w*|warn\w*|assess\w*|research\w*)\b",
-    _I,
-)
-_USES = re.compile(
-    r"\b(?:uses?|used|using|usage|use of|deploy\w*|leverag\w*|employ\w*|wield\w*"
-    r"|rel(?:y|ies|ied) on|install\w*|drop\w*|deliver\w*|distribut\w*|spread\w*"
-    r"|weaponi[sz]\w*|arsenal|toolkit|toolset|infect\w*|load\w*|execut\w*|launch\w*)\b",
-    _I,
-)
-_USED_BY = re.compile(
-    r"\b(?:used|deployed|leveraged|employed|wielded|operated|in use|distributed|delivered"
-    r"|dropped|installed)\s+by\b",
-    _I,
-)
-_SOFTWARE_CHAIN = re.compile(
-    r"\b(?:drop\w*|load\w*|deploy\w*|download\w*|install\w*|deliver\w*)\b", _I
-)
-_OVERLAPS = re.compile(
-    r"\boverlap\w*|\bshar(?:e|es|ed|ing)\b|\bsimilar\w*|\bresembl\w*|\bcode reuse\b", _I
-)
-_LINKED_STRONG = re.compile(r"\b(?:linked|tied|connected|traced)\s+(?:\S+\s+){0,2}?to\b", _I)
-_LINKED_WEAK = re.compile(
-    r"\b(?:associat\w*|affiliat\w*|related to|connections?|links?|ties|part of|sub-?groups?)\b", _I
-)
-_LINK_VERB_BEFORE = re.compile(
-    r"\b(?:links?|linked|linking|ties|tied|connects?)\s+(?:the\s+)?$", _I
-)
-_ASSOCIATE_BEFORE = re.compile(r"\bassociat\w*\s+(?:the\s+)?$", _I)
-_ACCORDING_BEFORE = re.compile(
-    r"\b(?:according to|as per|per|researchers (?:at|from))\s+(?:the\s+)?$", _I
-)
-_BETWEEN_BEFORE = re.compile(
-    r"\b(overlap\w*|similarit\w*|connections?|links?|ties|relationships?|association)\b"
-    r"[^.]{0,80}?\bbetween\s+(?:the\s+)?$",
-    _I,
-)
-_COORDINATED = re.compile(r"^\s*(?:\S+\s+){0,2}?(?:and|&)\s+(?:[\w-]+\s+){0,4}$", _I)
-_LIST_GAP = re.compile(r"^\s*(?:,|and|or|, and|, or|/)\s*$")
-_ADJACENT = re.compile(
-    r"^[\s-]+(?:[\w-]+\s+){0,3}?(?:threat actor|actor|group|APT|adversary|cluster|gang|hackers"
-    r"|operators|backdoor|malware)s?\s+$",
-    _I,
-)
-_COUNTRY_PHRASE = re.compile(
-    r"[\s-]+(?:[\w-]+\s+){0,2}?(?:adversar\w*|actors?|groups?|hackers|APTs?|operators"
-    r"|attackers|gangs?|clusters?)\b",
-    _I,
-)
-_APPOSITION = re.compile(r"^,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}$", _I)
-_ANAPHOR = re.compile(
-    r"\b(?:[Tt]his|[Tt]hat|[Tt]he|[Ii]ts)\s+(backdoor|malware|implant|loader|ransomware|RAT|trojan"
-    r"|stealer|wiper|dropper|tool|group|threat actor|actor|APT|gang|cluster|adversary)\b"
-    r"(?!\s+[A-Z0-9])"
-)
-_GROUP_WORDS = frozenset({"group", "threat actor", "actor", "APT", "gang", "cluster", "adversary"})
 
 
 @dataclass(slots=True)
@@ -109,13 +70,33 @@ class _Found:
     spans: list[tuple[int, int]]
 
 
+@dataclass(slots=True)
+class _Text:
+    """The document as the link reader consults it, with its actors' types and names."""
+
+    text: str
+    types: list[ActorType]
+    names: list[str]
+
+    def gap(self, start: int, end: int) -> Gap:
+        """``text[start:end]`` and its ``lowered`` form."""
+        words = self.text[start:end]
+        return words, lowered(words)
+
+
+Gap = tuple[str, str | None]  # some words of the text, and their lowercased form
+
+
 def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     """Relations between the given actors, one per (source, relation, target), with evidence."""
     text = doc.text
     mentions = find_mentions(text, actors)
+    if len(actors) < 2 or len(mentions) < 2:
+        return []
+    at = _Text(text, [a.type for a in actors], [a.name for a in actors])
     found: dict[tuple[object, ...], _Found] = {}
-    for sentence, items in _sentences_with_pairs(doc.sentences, mentions, actors, text):
-        for link in _sentence_links(text, sentence, items, actors):
+    for sentence, items in _sentences_with_pairs(doc, mentions, at):
+        for link in _sentence_links(at, sentence, items):
             _merge(found, link)
     return [
         Link.model_validate(
@@ -132,24 +113,60 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
 
 
 def _sentences_with_pairs(
-    sentences: list[Span], mentions: list[Mention], actors: list[Actor], text: str
+    doc: Document, mentions: list[Mention], at: _Text
 ) -> list[tuple[Span, list[Mention]]]:
-    per_sentence = by_sentence(sentences, mentions)
+    """The sentences naming two actors or more ("this backdoor" counting as a mention)."""
+    sentences = doc.sentences
+    per_sentence = by_sentence(doc.sentence_starts, mentions)  # keys in text order
+    referable = [kind in GROUPS or kind in SOFTWARE for kind in at.types]
+    anaphors = _Anaphors(at.text)
     result: list[tuple[Span, list[Mention]]] = []
-    recent: list[Mention] = []
-    for index in sorted(per_sentence):
+    seen: list[Mention] = []  # every mention so far; those of the last two sentences from ``lo``
+    lo = 0
+    for index, own in per_sentence.items():
         if index < 0:
             continue
-        items = per_sentence[index]
+        items = own
         sentence = sentences[index]
-        recent = [m for m in recent if m.start >= sentences[max(0, index - 2)].start]
-        anaphora = _anaphora(text, sentence, recent, items, actors)
-        if anaphora:  # the sentence's own mentions are in text order already
-            items = sorted([*items, *anaphora], key=_start)
-        if len({m.actor for m in items}) >= 2:
-            result.append((sentence, items))
-        recent.extend(per_sentence[index])
+        floor = sentences[index - 2].start if index >= 2 else sentences[0].start
+        if lo < len(seen) and seen[lo].start < floor:
+            lo = bisect_left(seen, floor, lo, key=_start)
+        candidates = anaphors.within(sentence)
+        if candidates is None or candidates:
+            recent = seen[lo:]
+            if any(referable[m.actor] for m in own) or any(referable[m.actor] for m in recent):
+                anaphora = _anaphora(at, sentence, recent, own, candidates)
+                if anaphora:  # the sentence's own mentions are in text order already
+                    items = sorted([*own, *anaphora], key=_start)
+        if len(items) > 1:
+            first = items[0].actor
+            if any(m.actor != first for m in items):
+                result.append((sentence, items))
+        seen.extend(own)
     return result
+
+
+class _Anaphors:
+    """Where "this backdoor" / "the group" may stand, found once per document on demand."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        cues = anaphor_cues(text)  # from the gazetteer pass, if it scanned this very text
+        self.cues = sorted(cues) if cues is not None else None
+        self.spaced = self.cues is not None and single_spaced_lines(text)
+        self.found: list[int] | None = None  # from ``anaphor_starts``
+
+    def within(self, sentence: Span) -> list[int] | None:
+        """Candidate offsets inside the sentence, or None when it has to be searched."""
+        cues = self.cues
+        if cues is not None and (self.spaced or single_spaced(sentence.text)):
+            return starts_within(cues, sentence.start, sentence.end) if cues else cues
+        if self.found is None:
+            low = lowered_document(self.text)
+            if low is None:
+                return None
+            self.found = anaphor_starts(low)
+        return starts_within(self.found, sentence.start, sentence.end)
 
 
 def _start(mention: Mention) -> int:
@@ -157,66 +174,67 @@ def _start(mention: Mention) -> int:
 
 
 def _anaphora(
-    text: str, sentence: Span, recent: list[Mention], items: list[Mention], actors: list[Actor]
+    at: _Text,
+    sentence: Span,
+    recent: list[Mention],
+    items: list[Mention],
+    starts: list[int] | None,
 ) -> list[Mention]:
+    """ "This backdoor" / "the group": the last actor of that kind before it, here or just before.
+
+    ``starts`` are where in the sentence the pattern may match; None searches all of it.
+    """
+    text, end = at.text, sentence.end
+    if starts is None:
+        matches = list(ANAPHOR.finditer(text, sentence.start, end))
+    else:
+        matches = [m for m in (ANAPHOR.match(text, c, end) for c in starts) if m]
     found: list[Mention] = []
-    for match in _ANAPHOR.finditer(text, sentence.start, sentence.end):
-        wanted = GROUPS if match.group(1) in _GROUP_WORDS else SOFTWARE
-        before = [
-            m
-            for m in [*recent, *items]
-            if m.end <= match.start() and actors[m.actor].type in wanted
-        ]
-        if before:
-            found.append(Mention(match.start(), match.end(), before[-1].actor))
+    for match in matches:
+        wanted = GROUPS if match.group(1) in GROUP_WORDS else SOFTWARE
+        where = match.start()
+        for m in chain(reversed(items), reversed(recent)):
+            if m.end <= where and at.types[m.actor] in wanted:
+                found.append(Mention(where, match.end(), m.actor))
+                break
     return found
 
 
-def _sentence_links(
-    text: str, sentence: Span, items: list[Mention], actors: list[Actor]
-) -> list[_Found]:
+def _sentence_links(at: _Text, sentence: Span, items: list[Mention]) -> list[_Found]:
     links: list[_Found] = []
+    types, text = at.types, at.text
+    last = len(items) - 1
+    head = 0  # where the list "A, B, and C" that ends with items[j] begins
     for j, later in enumerate(items):
-        head = _chain_start(text, items, j, actors)
-        if _modifies_next(text, items, j, actors):
+        if j:
+            prev = items[j - 1]
+            gap = text[prev.end : later.start].strip()
+            if gap not in LIST_GAPS or _CLASS[types[prev.actor]] != _CLASS[types[later.actor]]:
+                head = j
+        if types[later.actor] == ActorType.country and j < last and _modifies_next(at, items, j):
             continue
         for i in range(head - 1, -1, -1):
             earlier = items[i]
             if earlier.actor == later.actor:
                 continue
-            link = _classify(text, sentence, earlier, items[head], later, actors)
+            link = _classify(at, sentence, earlier, items[head], later)
             if link is not None:
                 links.append(link)
-            if _blocks(text, items, i, actors):
+            if types[earlier.actor] != ActorType.country or _blocks(at, items, i):
                 break
         if head < j:  # "between A and B" inside a coordinated list
-            link = _coordinated(text, sentence, items[head], later, actors)
+            link = _coordinated(at, sentence, items[head], later)
             if link is not None:
                 links.append(link)
     return links
 
 
-def _modifies_next(text: str, items: list[Mention], j: int, actors: list[Actor]) -> bool:
+def _modifies_next(at: _Text, items: list[Mention], j: int) -> bool:
     """True for "Chinese" in "Chinese state-sponsored group APT41": the link goes to APT41."""
-    if actors[items[j].actor].type != ActorType.country or j + 1 >= len(items):
-        return False
-    return _ADJACENT.match(text[items[j].end : items[j + 1].start]) is not None
+    return ADJACENT.match(*at.gap(items[j].end, items[j + 1].start)) is not None
 
 
-def _chain_start(text: str, items: list[Mention], j: int, actors: list[Actor]) -> int:
-    """Index of the first mention in the list "A, B, and C" that ends with items[j]."""
-    head = j
-    kind = _kind_class(actors[items[j].actor].type)
-    while head > 0:
-        prev = items[head - 1]
-        gap = text[prev.end : items[head].start]
-        if not _LIST_GAP.match(gap) or _kind_class(actors[prev.actor].type) != kind:
-            break
-        head -= 1
-    return head
-
-
-def _blocks(text: str, items: list[Mention], i: int, actors: list[Actor]) -> bool:
+def _blocks(at: _Text, items: list[Mention], i: int) -> bool:
     """Whether items[i] hides the words before it from a later actor.
 
     Actors block; a country does not ("links A to China-based actor B"), unless it heads a
@@ -224,120 +242,98 @@ def _blocks(text: str, items: list[Mention], i: int, actors: list[Actor]) -> boo
     is not an apposition of the actor before it ("A, a Chinese group, used C").
     """
     item, following = items[i], items[i + 1]
-    if actors[item.actor].type != ActorType.country:
-        return True
-    phrase = _COUNTRY_PHRASE.match(text, item.end, item.end + 60)
-    if phrase is None or following.start - phrase.end() <= 2:
+    if at.types[item.actor] != ActorType.country:
+        return True  # (the caller checks this first)
+    phrase = COUNTRY_PHRASE.match(*at.gap(item.end, item.end + 60))
+    if phrase is None or following.start - (item.end + phrase.end()) <= 2:
         return False
-    return i == 0 or not _APPOSITION.match(text[items[i - 1].end : item.start])
+    return i == 0 or not APPOSITION.match(*at.gap(items[i - 1].end, item.start))
 
 
 def _kind_class(kind: ActorType) -> str:
     return "software" if kind in SOFTWARE else kind.value
 
 
-def _classify(
-    text: str, sentence: Span, a: Mention, head: Mention, b: Mention, actors: list[Actor]
-) -> _Found | None:
-    between = text[a.end : head.start]
-    if len(between) > MAX_GAP or _NEGATION.search(between):
+_CLASS = {kind: _kind_class(kind) for kind in ActorType}
+
+
+def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) -> _Found | None:
+    if head.start - a.end > MAX_GAP:
         return None
-    before = text[max(sentence.start, a.start - 60) : a.start]
-    ta, tb = actors[a.actor].type, actors[b.actor].type
-    na, nb = actors[a.actor].name, actors[b.actor].name
+    gap = at.gap(a.end, head.start)
+    if NEGATION.search(*gap):
+        return None
+    before = at.gap(max(sentence.start, a.start - 60), a.start)
+    ta, tb = at.types[a.actor], at.types[b.actor]
     if ta in REPORTERS or tb in REPORTERS:
-        return _reporting(text, sentence, a, b, between, before, actors)
-    if ta == ActorType.country and tb != ActorType.country and _ADJACENT.match(between):
-        return _link(text, sentence, nb, Relation.attributed_to, na, 0.6, a, b)
-    relation = _relation(ta, tb, between, before)
+        return _reporting(at, sentence, a, b, gap, before)
+    na, nb = at.names[a.actor], at.names[b.actor]
+    if ta == ActorType.country and tb != ActorType.country and ADJACENT.match(*gap):
+        return _link(sentence, nb, Relation.attributed_to, na, 0.6, a, b)
+    relation = _relation(ta, tb, gap, before)
     if relation is None:
-        return _coordinated(text, sentence, a, b, actors)
+        return _coordinated(at, sentence, a, b)
     rel, forward, confidence = relation
     source, target = (na, nb) if forward else (nb, na)
-    return _link(text, sentence, source, rel, target, confidence, a, b)
+    return _link(sentence, source, rel, target, confidence, a, b)
 
 
 def _relation(
-    ta: ActorType, tb: ActorType, between: str, before: str
+    ta: ActorType, tb: ActorType, gap: Gap, before: Gap
 ) -> tuple[Relation, bool, float] | None:
-    if ta in SOFTWARE and tb in BLAMED and _DEVELOPED.search(between):
+    if ta in SOFTWARE and tb in BLAMED and DEVELOPED.search(*gap):
         return Relation.developed_by, True, 0.8
-    if tb in BLAMED and _ATTRIBUTED.search(between):
+    if tb in BLAMED and ATTRIBUTED.search(*gap):
         return Relation.attributed_to, True, 0.8
-    if ta in GROUPS and tb in SOFTWARE and _USES.search(between):
+    if ta in GROUPS and tb in SOFTWARE and USES.search(*gap):
         return Relation.uses, True, 0.8
-    if ta in SOFTWARE and tb in GROUPS and _USED_BY.search(between):
+    if ta in SOFTWARE and tb in GROUPS and USED_BY.search(*gap):
         return Relation.uses, False, 0.8
-    if ta in SOFTWARE and tb in SOFTWARE and _SOFTWARE_CHAIN.search(between):
+    if ta in SOFTWARE and tb in SOFTWARE and SOFTWARE_CHAIN.search(*gap):
         return Relation.uses, True, 0.6
-    same = _kind_class(ta) == _kind_class(tb)
-    if same and _OVERLAPS.search(between):
+    if _CLASS[ta] == _CLASS[tb] and OVERLAPS.search(*gap):
         return Relation.overlaps_with, True, 0.7
-    if _LINKED_STRONG.search(between) or (
-        _LINK_VERB_BEFORE.search(before) and _starts_with(between, "to")
-    ):
+    if LINKED_STRONG.search(*gap) or (LINK_VERB_BEFORE.search(*before) and STARTS_TO.match(*gap)):
         return Relation.linked_to, True, 0.7
-    if _LINKED_WEAK.search(between) or (
-        _ASSOCIATE_BEFORE.search(before) and _starts_with(between, "with")
-    ):
+    if LINKED_WEAK.search(*gap) or (ASSOCIATE_BEFORE.search(*before) and STARTS_WITH.match(*gap)):
         return Relation.linked_to, True, 0.6
     return None
 
 
-def _starts_with(between: str, word: str) -> bool:
-    return re.match(rf"^\s*{word}\b", between, _I) is not None
-
-
 def _reporting(
-    text: str,
-    sentence: Span,
-    a: Mention,
-    b: Mention,
-    between: str,
-    before: str,
-    actors: list[Actor],
+    at: _Text, sentence: Span, a: Mention, b: Mention, gap: Gap, before: Gap
 ) -> _Found | None:
-    ta, tb = actors[a.actor].type, actors[b.actor].type
+    ta, tb = at.types[a.actor], at.types[b.actor]
     if (ta in REPORTERS and tb in REPORTERS) or ActorType.country in (ta, tb):
         return None
+    na, nb = at.names[a.actor], at.names[b.actor]
     if tb in REPORTERS:
-        if ta != ActorType.country and _REPORTED.search(between):
-            return _link(
-                text,
-                sentence,
-                actors[a.actor].name,
-                Relation.reported_by,
-                actors[b.actor].name,
-                0.8,
-                a,
-                b,
-            )
+        if REPORTED.search(*gap):
+            return _link(sentence, na, Relation.reported_by, nb, 0.8, a, b)
         return None
-    subject = actors[b.actor].name
-    if _ACCORDING_BEFORE.search(before):
-        return _link(text, sentence, subject, Relation.reported_by, actors[a.actor].name, 0.8, a, b)
-    if _REPORTER_VERB.search(between) and tb != ActorType.country:
-        return _link(text, sentence, subject, Relation.reported_by, actors[a.actor].name, 0.6, a, b)
+    if ACCORDING_BEFORE.search(*before):
+        return _link(sentence, nb, Relation.reported_by, na, 0.8, a, b)
+    if REPORTER_VERB.search(*gap):
+        return _link(sentence, nb, Relation.reported_by, na, 0.6, a, b)
     return None
 
 
-def _coordinated(
-    text: str, sentence: Span, a: Mention, b: Mention, actors: list[Actor]
-) -> _Found | None:
+def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> _Found | None:
     """ "overlaps between A and B" / "connections between A and B"."""
-    before = text[max(sentence.start, a.start - 120) : a.start]
-    cue = _BETWEEN_BEFORE.search(before)
-    if cue is None or not _COORDINATED.match(text[a.end : b.start]):
+    before, low = at.gap(max(sentence.start, a.start - 120), a.start)
+    if low is not None and "between" not in low:
+        return None  # a cheap pre-check: the cue ends in "between"
+    cue = BETWEEN_BEFORE.search(before, low)
+    if cue is None or not COORDINATED.match(*at.gap(a.end, b.start)):
         return None
     word = cue.group(1).lower()
     relation = (
         Relation.overlaps_with if word.startswith(("overlap", "similar")) else Relation.linked_to
     )
-    return _link(text, sentence, actors[a.actor].name, relation, actors[b.actor].name, 0.6, a, b)
+    return _link(sentence, at.names[a.actor], relation, at.names[b.actor], 0.6, a, b)
 
 
 def _link(
-    text: str,
     sentence: Span,
     source: str,
     relation: Relation,

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from app.engine.actor_patterns import Caseless, lowered
 from app.engine.document import Span
 from app.engine.gazetteer import ADJECTIVE, Gazetteer, Hit
 
@@ -28,27 +29,29 @@ _AFTER_NAME_WEAK = re.compile(
     rf"^(?:-(?:based|related|origin|made)|['’]s)\s+(?:[\w-]+\s+){{0,2}}?(?:{_ACTOR_NOUNS}"
     r"|Group|Team|APT)\b"
 )
-_BEFORE_NAME = re.compile(
+_BEFORE_NAME = Caseless(
     r"(?:(?:linked|attributed|tied|connected|traced|links?|linking|attributes?|attributing)"
     r"(?:\s+\S+){0,6}?\s+to(?:(?:\s+[\w-]+){1,3}?\s+of)?"
     r"|(?:sponsored|backed|directed|run|operated|supported|tasked)\s+by|on behalf of"
     r"|associated with|working for|(?:originat\w*|operat\w*) (?:in|from|out of)"
     r"|(?:based|located|headquartered) in)"
-    r"\s+(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?$",
-    re.IGNORECASE,
+    r"\s+(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?$"
 )
-_TARGETING = re.compile(
+_TARGETING = Caseless(
     r"\b(?:target\w*|victim\w*|attack\w*|against|compromis\w*|breach\w*|intrusions?|infect\w*"
-    r"|espionage|spear-?phish\w*|phishing|affected|impacted|hit|struck|focus\w* on)\b",
-    re.IGNORECASE,
+    r"|espionage|spear-?phish\w*|phishing|affected|impacted|hit|struck|focus\w* on)\b"
 )
-_SECTOR_CONTEXT = re.compile(
+_SECTOR_CONTEXT = Caseless(
     r"\b(?:sectors?|industr(?:y|ies)|organi[sz]ations?|companies|firms|entities|providers?"
     r"|operators|agencies|institutions|networks|victims|customers|businesses|enterprises"
-    r"|verticals|bodies|departments|facilities|targets?\w*|attack\w*|against|including)\b",
-    re.IGNORECASE,
+    r"|verticals|bodies|departments|facilities|targets?\w*|attack\w*|against|including)\b"
 )
 _NOT_A_SECTOR_AFTER = re.compile(r"^-(?:backed|sponsored|linked|affiliated|aligned)\b")
+
+
+_PLACES = frozenset({"country", "region", "sector"})
+# The last word before a name that ``_BEFORE_NAME`` can accept ("linked to", "backed by" ...).
+_BEFORE_ENDINGS = frozenset({"to", "by", "of", "with", "for", "in", "from"})
 
 
 @dataclass
@@ -60,57 +63,88 @@ class PlaceScan:
     sectors: list[str]
 
 
-def scan_places(text: str, hits: list[Hit], sentences: list[Span], gaz: Gazetteer) -> PlaceScan:
-    """Split place and sector mentions into attributions and targets."""
-    starts = [s.start for s in sentences]
-    memo: dict[int, bool] = {}
+def scan_places(
+    text: str,
+    hits: list[Hit],
+    sentences: list[Span],
+    gaz: Gazetteer,
+    starts: list[int] | None = None,
+) -> PlaceScan:
+    """Split place and sector mentions into attributions and targets.
+
+    ``starts`` are the sentences' start offsets, when the caller has them already.
+    """
+    if starts is None:
+        starts = [s.start for s in sentences]
+    entities = gaz.entities
+    places = [(hit, entities[hit.entity]) for hit in hits if entities[hit.entity].kind in _PLACES]
     result = PlaceScan({}, [], [])
-    country_ends = {h.end for h in hits if gaz.entities[h.entity].kind == "country"}
-    for hit in hits:
-        entity = gaz.entities[hit.entity]
-        if entity.kind == "country" and is_attribution(text, hit):
+    if not places:
+        return result
+    doc = _Doc(text, sentences, starts, {})
+    country_ends = {hit.end for hit, entity in places if entity.kind == "country"}
+    for hit, entity in places:
+        kind = entity.kind
+        if kind == "country" and _attribution(doc, hit):
             result.attributed.setdefault(hit.entity, []).append(hit)
-        elif entity.kind in {"country", "region"} and hit.flags & ADJECTIVE == 0:
-            if _in_targeting_sentence(text, hit, sentences, starts, memo):
+        elif kind != "sector" and hit.flags & ADJECTIVE == 0:
+            if _in_targeting_sentence(doc, hit):
                 _add(result.regions, entity.name)
         elif (
-            entity.kind == "sector"
-            and _is_targeted_sector(text, hit, country_ends)
-            and _in_targeting_sentence(text, hit, sentences, starts, memo)
+            kind == "sector"
+            and _is_targeted_sector(doc, hit, country_ends)
+            and _in_targeting_sentence(doc, hit)
         ):
             _add(result.sectors, entity.name)
     return result
 
 
+@dataclass(slots=True)
+class _Doc:
+    text: str
+    sentences: list[Span]
+    starts: list[int]
+    targeting: dict[int, bool]  # sentence index -> whether it speaks of targeting
+
+
 def is_attribution(text: str, hit: Hit) -> bool:
     """True when a country mention says who is behind the activity."""
+    return _attribution(_Doc(text, [], [], {}), hit)
+
+
+def _attribution(doc: _Doc, hit: Hit) -> bool:
+    text = doc.text
     after = text[hit.end : hit.end + 60]
     if hit.flags & ADJECTIVE:
         return _AFTER_ADJECTIVE.match(after) is not None
     if _AFTER_NAME_STRONG.match(after) or _AFTER_NAME_WEAK.match(after):
         return True
-    return _BEFORE_NAME.search(text[max(0, hit.start - 80) : hit.start]) is not None
+    before = text[max(0, hit.start - 80) : hit.start]
+    low = lowered(before)
+    if low is not None and _BEFORE_ENDINGS.isdisjoint(low.rsplit(None, 4)[-4:]):
+        return False  # the phrase ends in "to", "by", "of", ... at most three words back
+    return _BEFORE_NAME.search(before, low) is not None
 
 
-def _in_targeting_sentence(
-    text: str, hit: Hit, sentences: list[Span], starts: list[int], memo: dict[int, bool]
-) -> bool:
-    index = bisect_right(starts, hit.start) - 1
+def _in_targeting_sentence(doc: _Doc, hit: Hit) -> bool:
+    index = bisect_right(doc.starts, hit.start) - 1
     if index < 0:
         return False
+    memo = doc.targeting
     if index not in memo:
-        sentence = sentences[index]
-        memo[index] = _TARGETING.search(text, sentence.start, sentence.end) is not None
+        words = doc.sentences[index].text  # white space or nothing stands before a sentence
+        memo[index] = _TARGETING.search(words, lowered(words)) is not None
     return memo[index]
 
 
-def _is_targeted_sector(text: str, hit: Hit, country_ends: set[int]) -> bool:
+def _is_targeted_sector(doc: _Doc, hit: Hit, country_ends: set[int]) -> bool:
+    text = doc.text
     if _NOT_A_SECTOR_AFTER.match(text[hit.end : hit.end + 20]):
         return False
     if hit.start in country_ends or hit.start - 1 in country_ends:
         return False  # "Chinese government" is an actor's patron, not a sector
     window = text[max(0, hit.start - 40) : hit.end + 30]
-    return _SECTOR_CONTEXT.search(window) is not None
+    return _SECTOR_CONTEXT.search(window, lowered(window)) is not None
 
 
 def _add(items: list[str], name: str) -> None:

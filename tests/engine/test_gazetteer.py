@@ -63,3 +63,12 @@ def test_write_cache_reports_unwritable_dir(tmp_path: Path) -> None:
 def test_cache_path_follows_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRECIS_CACHE_DIR", str(tmp_path))
     assert gz.cache_path().parent == tmp_path
+
+
+def test_name_occurrences_many_names_as_few() -> None:
+    text = "Acme Corp and ACME corp met Beta Labs; acme Corp left. Acme Corp again."
+    few = gz.name_occurrences(text, {"Acme Corp": "a", "Beta Labs": "b"})
+    padding = {f"Name{i} Zeta": "x" for i in range(20)}  # enough names for the automaton
+    many = gz.name_occurrences(text, {"Acme Corp": "a", "Beta Labs": "b", **padding})
+    assert sorted(few) == sorted(many)
+    assert [text[s:e] for s, e, _ in sorted(few)] == ["Acme Corp", "Beta Labs", "Acme Corp"]

@@ -93,3 +93,29 @@ def test_find_links_confidence_higher_for_explicit_verbs() -> None:
     uses = next(link for link in links if link.relation == Relation.uses)
     assoc = next(link for link in links if link.target == "TA578" or link.source == "TA578")
     assert uses.confidence > assoc.confidence
+
+
+def test_find_links_cue_words_in_any_case() -> None:
+    links = _links(
+        "The WINELOADER backdoor was DEVELOPED BY APT29. ESET’s Moonfang USED WINELOADER."
+    )
+    assert _has(links, "WINELOADER", {Relation.developed_by}, "APT29")
+
+
+def test_find_links_anaphor_refers_back() -> None:
+    links = _links("APT41 runs a large operation. The group uses ShadowPad in most intrusions.")
+    assert _has(links, "APT41", {Relation.uses}, "ShadowPad")
+
+
+def test_find_links_same_with_unnormalised_white_space() -> None:
+    text = "APT41 runs a large operation. The group uses ShadowPad in most intrusions."
+    messy = Document(text=text.replace("The group", "The \t group"))
+    links = find_links(messy, find_actors(messy).actors)
+    assert _has(links, "APT41", {Relation.uses}, "ShadowPad")
+
+
+def test_find_links_for_actors_from_elsewhere_searches_their_names() -> None:
+    doc = Document.from_raw("Mandiant attributed the campaign to APT29. APT29 uses WINELOADER.")
+    actors = [actor.model_copy() for actor in find_actors(doc).actors]
+    links = find_links(doc, actors)
+    assert _has(links, "APT29", {Relation.uses}, "WINELOADER")

@@ -1,0 +1,125 @@
+"""The cue phrases the link reader looks for between and before two actor mentions.
+
+All but ``ANAPHOR`` are case-insensitive (``Caseless``: matched in the lowercased document
+when it allows). ``anaphor_starts`` finds where "this backdoor" / "the group" can begin
+without reading every sentence with the pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from app.engine.actor_patterns import Caseless
+
+NEGATION = Caseless(r"\b(?:not|no|never|unlike|rather than|instead of)\b|n't\b")
+ATTRIBUTED = Caseless(r"\battribut\w*\b(?:\s+\S+){0,4}?\s+to\b|\battribution to\b")
+DEVELOPED = Caseless(r"\b(?:developed|created|authored|written|built|maintained|coded)\s+by\b")
+REPORTED = Caseless(
+    r"\b(?:reported|disclosed|documented|discovered|identified|uncovered|detailed|published"
+    r"|observed|tracked|spotted|analy[sz]ed|named|dubbed|described|exposed)\s+by\b|\bas per\b"
+    r"|\baccording to\b|\b(?:report|research|analysis|findings|blog|advisory|investigation)"
+    r"\s+(?:\S+\s+){0,2}?(?:by|from)\b"
+)
+REPORTER_VERB = Caseless(
+    r"\b(?:report\w*|disclos\w*|document\w*|discover\w*|identif\w*|uncover\w*|detail\w*"
+    r"|observ\w*|track\w*|spott\w*|analy[sz]\w*|dub\w*|publish\w*|expos\w*|attribut\w*"
+    r"|link\w*|warn\w*|assess\w*|research\w*)\b"
+)
+USES = Caseless(
+    r"\b(?:uses?|used|using|usage|use of|deploy\w*|leverag\w*|employ\w*|wield\w*"
+    r"|rel(?:y|ies|ied) on|install\w*|drop\w*|deliver\w*|distribut\w*|spread\w*"
+    r"|weaponi[sz]\w*|arsenal|toolkit|toolset|infect\w*|load\w*|execut\w*|launch\w*)\b"
+)
+USED_BY = Caseless(
+    r"\b(?:used|deployed|leveraged|employed|wielded|operated|in use|distributed|delivered"
+    r"|dropped|installed)\s+by\b"
+)
+SOFTWARE_CHAIN = Caseless(r"\b(?:drop\w*|load\w*|deploy\w*|download\w*|install\w*|deliver\w*)\b")
+OVERLAPS = Caseless(
+    r"\boverlap\w*|\bshar(?:e|es|ed|ing)\b|\bsimilar\w*|\bresembl\w*|\bcode reuse\b"
+)
+LINKED_STRONG = Caseless(r"\b(?:linked|tied|connected|traced)\s+(?:\S+\s+){0,2}?to\b")
+LINKED_WEAK = Caseless(
+    r"\b(?:associat\w*|affiliat\w*|related to|connections?|links?|ties|part of|sub-?groups?)\b"
+)
+LINK_VERB_BEFORE = Caseless(r"\b(?:links?|linked|linking|ties|tied|connects?)\s+(?:the\s+)?$")
+ASSOCIATE_BEFORE = Caseless(r"\bassociat\w*\s+(?:the\s+)?$")
+ACCORDING_BEFORE = Caseless(r"\b(?:according to|as per|per|researchers (?:at|from))\s+(?:the\s+)?$")
+BETWEEN_BEFORE = Caseless(
+    r"\b(overlap\w*|similarit\w*|connections?|links?|ties|relationships?|association)\b"
+    r"[^.]{0,80}?\bbetween\s+(?:the\s+)?$"
+)
+STARTS_TO = Caseless(r"^\s*to\b")
+STARTS_WITH = Caseless(r"^\s*with\b")
+COORDINATED = Caseless(r"^\s*(?:\S+\s+){0,2}?(?:and|&)\s+(?:[\w-]+\s+){0,4}$")
+LIST_GAPS = frozenset({",", "and", "or", ", and", ", or", "/"})  # with white space around
+ADJACENT = Caseless(
+    r"^[\s-]+(?:[\w-]+\s+){0,3}?(?:threat actor|actor|group|apt|adversary|cluster|gang|hackers"
+    r"|operators|backdoor|malware)s?\s+$"
+)
+COUNTRY_PHRASE = Caseless(
+    r"[\s-]+(?:[\w-]+\s+){0,2}?(?:adversar\w*|actors?|groups?|hackers|apts?|operators"
+    r"|attackers|gangs?|clusters?)\b"
+)
+APPOSITION = Caseless(r"^,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,2}$")
+ANAPHOR = re.compile(
+    r"\b(?:[Tt]his|[Tt]hat|[Tt]he|[Ii]ts)\s+(backdoor|malware|implant|loader|ransomware|RAT|trojan"
+    r"|stealer|wiper|dropper|tool|group|threat actor|actor|APT|gang|cluster|adversary)\b"
+    r"(?!\s+[A-Z0-9])"
+)
+GROUP_WORDS = frozenset({"group", "threat actor", "actor", "APT", "gang", "cluster", "adversary"})
+_NOUNS = (
+    *("backdoor", "malware", "implant", "loader", "ransomware", "rat", "trojan", "stealer"),
+    *("wiper", "dropper", "tool", "group", "threat actor", "actor", "apt", "gang", "cluster"),
+    "adversary",
+)
+_LONG = frozenset({"this", "that"})
+_SHORT = frozenset({"the", "its"})
+
+
+def anaphor_starts(low: str) -> list[int]:
+    """Every offset where ``ANAPHOR`` may match, in order, given the lowercased text.
+
+    A match is a determiner, white space and a noun: each noun is found with ``str.find``
+    and the word before it checked.
+    """
+    starts: set[int] = set()
+    for noun in _NOUNS:
+        at = low.find(noun)
+        while at >= 0:
+            gap = at
+            while gap > 0 and low[gap - 1].isspace():
+                gap -= 1
+            if gap < at:
+                if gap >= 4 and low[gap - 4 : gap] in _LONG:
+                    starts.add(gap - 4)
+                elif gap >= 3 and low[gap - 3 : gap] in _SHORT:
+                    starts.add(gap - 3)
+            at = low.find(noun, at + 1)
+    return sorted(starts)
+
+
+_ODD_ASCII_SPACES = tuple(chr(c) for c in range(128) if chr(c).isspace() and chr(c) not in " \n")
+
+
+def single_spaced_lines(text: str) -> bool:
+    """True when every run of white space inside a line of the text is one plain space
+    (``single_spaced`` for every sentence, checked at once); False also for other than ASCII."""
+    if "  " in text or not text.isascii():
+        return False  # (searching a long text that is not all ASCII for 27 characters is slow)
+    return not any(space in text for space in _ODD_ASCII_SPACES)
+
+
+def single_spaced(sentence: str) -> bool:
+    """True when every run of white space in the sentence is one plain space.
+
+    There the gazetteer pass's "this backdoor" cues (``anaphor_cues``) find every place
+    ``ANAPHOR`` can match, as its keys hold one space between the words.
+    """
+    return " ".join(sentence.split()) == sentence
+
+
+def starts_within(starts: list[int], lo: int, hi: int) -> list[int]:
+    """The offsets of ``starts`` (sorted) in ``[lo, hi)``."""
+    return starts[bisect_left(starts, lo) : bisect_left(starts, hi)]
