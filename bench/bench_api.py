@@ -78,7 +78,7 @@ async def run(posts: int, gets: int) -> None:
     print(f"{'request':<28} {'n':>6} {'p50 ms':>9} {'p99 ms':>9} {'p50/base':>10}")
     for name, samples in (
         ("GET /healthz (baseline)", health),
-        ("POST /v1/reports (offline)", post_ms),
+        ("POST /v1/reports → 202", post_ms),
         ("GET /v1/reports/{id}", get_ms),
         ("GET /v1/reports?limit=20", list_ms),
     ):
