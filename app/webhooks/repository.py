@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.jobs.models import Job
 from app.webhooks.models import WebhookDelivery, WebhookSubscription
 
 
@@ -83,14 +82,3 @@ def lease_delivery(
         .execution_options(synchronize_session=False)
     )
     return session.exec(statement).rowcount == 1
-
-
-def newest_job(session: Session, report_id: str) -> Job | None:
-    """The report's most recent job (its attempts and last error go into the event)."""
-    statement = (
-        select(Job)
-        .where(Job.report_id == report_id)
-        .order_by(col(Job.created_at).desc(), col(Job.id).desc())
-        .limit(1)
-    )
-    return session.exec(statement).first()

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from sqlmodel import Session
 
 from app.core.errors import NotFoundError
+from app.jobs.queue import newest_job
 from app.reports.ids import new_report_id
 from app.reports.models import Report, utcnow
 from app.settings import Settings
@@ -172,7 +173,7 @@ def _enqueue(session_factory: SessionFactory, report_id: str, event: str) -> lis
         if report is None:
             logger.warning("no report %s to notify of %s", report_id, event)
             return []
-        job = repository.newest_job(session, report_id)
+        job = newest_job(session, report_id)
         view = ReportEvent(
             id=report.id,
             status=report.status,
