@@ -47,8 +47,20 @@ def score_brief(gold: GoldDoc, brief: Brief) -> DocScore:
         ),
         owner_accuracy=_owner_accuracy(gold.action_items, brief.action_items, action_pairs),
         due_accuracy=_due_accuracy(gold.action_items, brief.action_items, action_pairs),
-        missed=_missed(gold, actor_pairs, action_pairs, gold_iocs - pred_iocs),
-        extra=_extra(brief, actor_pairs, action_pairs, pred_iocs - gold_iocs),
+        missed=_unmatched(
+            [a.name for a in gold.actors],
+            [a.text for a in gold.action_items],
+            {p.gold for p in actor_pairs},
+            {p.gold for p in action_pairs},
+            gold_iocs - pred_iocs,
+        ),
+        extra=_unmatched(
+            [a.name for a in brief.actors],
+            [a.text for a in brief.action_items],
+            {p.pred for p in actor_pairs},
+            {p.pred for p in action_pairs},
+            pred_iocs - gold_iocs,
+        ),
     )
 
 
@@ -110,25 +122,16 @@ def _due_accuracy(
     return Ratio(right, len(judged))
 
 
-def _missed(
-    gold: GoldDoc, actors: Sequence[Pair], actions: Sequence[Pair], iocs: set[str]
+def _unmatched(
+    actor_names: Sequence[str],
+    action_texts: Sequence[str],
+    hit_actors: set[int],
+    hit_actions: set[int],
+    iocs: set[str],
 ) -> dict[str, list[str]]:
-    hit_actors = {p.gold for p in actors}
-    hit_actions = {p.gold for p in actions}
+    """The actors and action items whose index is not among the hits, and the given IOCs."""
     return {
-        "actors": [a.name for i, a in enumerate(gold.actors) if i not in hit_actors],
+        "actors": [name for i, name in enumerate(actor_names) if i not in hit_actors],
         "indicators": sorted(iocs),
-        "action_items": [a.text for i, a in enumerate(gold.action_items) if i not in hit_actions],
-    }
-
-
-def _extra(
-    brief: Brief, actors: Sequence[Pair], actions: Sequence[Pair], iocs: set[str]
-) -> dict[str, list[str]]:
-    hit_actors = {p.pred for p in actors}
-    hit_actions = {p.pred for p in actions}
-    return {
-        "actors": [a.name for i, a in enumerate(brief.actors) if i not in hit_actors],
-        "indicators": sorted(iocs),
-        "action_items": [a.text for i, a in enumerate(brief.action_items) if i not in hit_actions],
+        "action_items": [text for i, text in enumerate(action_texts) if i not in hit_actions],
     }

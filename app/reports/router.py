@@ -171,7 +171,7 @@ def list_reports(
     """List report summaries, newest first, with filters and cursor pagination."""
     return service.list_reports(
         session,
-        limit=min(limit, getattr(settings, "page_size_max", 200)),
+        limit=min(limit, settings.page_size_max),
         cursor=cursor,
         actor=actor,
         indicator=indicator,
