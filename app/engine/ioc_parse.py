@@ -54,6 +54,14 @@ _BITCOIN = re.compile(
     r"(?![A-Za-z0-9])"
 )
 _TECHNIQUE = re.compile(r"T\d{4}(?:\.\d{3})?")
+# Hashes and Bitcoin addresses are runs of ASCII letters and digits: a bech32 address is 14
+# characters at least, a hash 32. The runs that long are found on a byte mask of the text
+# (letters and digits to "a", all else to " ") with bytes.find, and only they are searched.
+_ALNUM_MASK = bytes(
+    0x61 if chr(byte).isascii() and chr(byte).isalnum() else 0x20 for byte in range(256)
+)
+_SHORTEST_BITCOIN = 14
+_SHORTEST_HASH = 32
 
 
 @dataclass
@@ -190,13 +198,15 @@ def _next_is_text(text: str, pos: int) -> bool:
 
 def scan_plain(text: str, found: Found) -> list[Span]:
     """Hashes, CVE ids and Bitcoin addresses of the raw text; returns technique-id spans."""
-    _hashes(text, found)
+    runs = _alnum_runs(text, _SHORTEST_BITCOIN)
+    _hashes(text, [run for run in runs if run[1] - run[0] >= _SHORTEST_HASH], found)
     for match in _cve_matches(text):
         if _free_before(text, match.start()):
             found.add_span("cve", f"CVE-{match.group(1)}-{match.group(2)}", match.span())
-    for match in _BITCOIN.finditer(text):
-        if _free_before(text, match.start()):
-            found.add_span("bitcoin", match.group(0), match.span())
+    for start, end in runs:
+        for match in _BITCOIN.finditer(text, start, end):
+            if _free_before(text, match.start()):
+                found.add_span("bitcoin", match.group(0), match.span())
     return [m.span() for m in _TECHNIQUE.finditer(text) if _free_around(text, *m.span())]
 
 
@@ -215,8 +225,26 @@ def _cve_matches(text: str) -> list[re.Match[str]]:
     return matches
 
 
-def _hashes(text: str, found: Found) -> None:
-    for match in _HEX.finditer(text):
+def _alnum_runs(text: str, shortest: int) -> list[Span]:
+    """The maximal runs of ASCII letters and digits of ``text`` that are ``shortest`` or longer."""
+    # One byte per character ("?" for the others), so the mask's offsets are the text's.
+    mask = text.encode("ascii", "replace").translate(_ALNUM_MASK)
+    needle = b"a" * shortest
+    runs: list[Span] = []
+    start = mask.find(needle)
+    while start >= 0:
+        end = mask.find(b" ", start + shortest)
+        if end < 0:
+            end = len(mask)
+        runs.append((start, end))
+        start = mask.find(needle, end)
+    return runs
+
+
+def _hashes(text: str, runs: list[Span], found: Found) -> None:
+    # _HEX matches only inside runs of letters and digits, never across their ends.
+    matches = (match for run in runs for match in _HEX.finditer(text, *run))
+    for match in matches:
         start, end = match.span()
         kind = _HASH_KINDS.get(end - start)
         before = text[start - 1] if start else " "
