@@ -138,6 +138,10 @@ def is_plain_name(kind: str, value: str) -> bool:
     return False
 
 
+# The types is_invalid can reject.
+CHECKED_TYPES = frozenset(("bitcoin", "cidr"))
+
+
 def is_invalid(kind: str, value: str) -> bool:
     """True for a value that cannot be what its type says, however it is written."""
     if kind == "bitcoin":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 
 from app.engine.ioc_windows import Windows, spaced_dot_separators
 
@@ -58,6 +59,7 @@ _CORE_WORDS_ANY_CASE_RE = re.compile(r"dot|punto|punkt|xxxx", re.IGNORECASE)
 # bracket, one at-sign word ("user at) example", "user@) example").
 _LEAD = frozenset(" -")
 _LEAD_WORDS = ("arroba", "at", "et", "@")
+_LEAD_ENDS = _LEAD.union(word[-1] for word in _LEAD_WORDS)
 _REPLACEMENT = {
     "sep": "://",
     "dot": ".",
@@ -117,14 +119,18 @@ class RefangedText:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the refanged text to the span of the text as written."""
-        first = bisect.bisect_right(self._fanged_starts, start) - 1
-        last = bisect.bisect_right(self._fanged_starts, end - 1) - 1
+        fanged_starts = self._fanged_starts
+        first = bisect.bisect_right(fanged_starts, start) - 1
+        if first + 1 < len(fanged_starts) and fanged_starts[first + 1] < end:
+            last = bisect.bisect_right(fanged_starts, end - 1) - 1
+        else:  # the common case: the span lies within one segment
+            last = first
         raw_start = self._raw_starts[first]
         if self._identity[first]:
-            raw_start += start - self._fanged_starts[first]
+            raw_start += start - fanged_starts[first]
         raw_end = self._raw_ends[last]
         if self._identity[last]:
-            raw_end = self._raw_starts[last] + end - self._fanged_starts[last]
+            raw_end = self._raw_starts[last] + end - fanged_starts[last]
         return raw_start, raw_end
 
 
@@ -159,6 +165,8 @@ def _starts(raw: str) -> list[tuple[int, int]]:
 
 
 def _lead(raw: str, pos: int) -> int:
+    if not pos or raw[pos - 1] not in _LEAD_ENDS:
+        return pos  # the common case: nothing to walk back over
     while pos and raw[pos - 1] in _LEAD:
         pos -= 1
     for word in _LEAD_WORDS:
@@ -194,11 +202,8 @@ class Locator:
 
     def __init__(self, windows: Windows) -> None:
         self._windows = windows
-        self._offsets: list[int] = []
-        pos = 0
-        for chunk in windows.texts:
-            self._offsets.append(pos)
-            pos += len(chunk) + 1
+        # Where each window starts in the joined text (windows are joined by a line break).
+        self._offsets = [0, *accumulate(len(chunk) + 1 for chunk in windows.texts[:-1])]
         self._raw = "\n".join(windows.texts)
         self._fanged = RefangedText(self._raw)
         self._lower = self._fanged.text.lower()
@@ -209,17 +214,13 @@ class Locator:
         """The refanged, joined text of all windows."""
         return self._fanged.text
 
-    def to_raw(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Every span of the document that a span of the refanged windows stands for."""
-        return self._expand([self._fanged.raw_span(start, end)])
-
-    def to_raw_all(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """``to_raw`` of many spans of the refanged windows, in one list."""
+    def to_raw_all(self, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Every span of the document that the spans of the refanged windows stand for."""
         raw_span = self._fanged.raw_span
         return self._expand([raw_span(start, end) for start, end in spans])
 
-    def find(self, kind: str, value: str) -> list[tuple[int, int]]:
-        """Every ``(start, end)`` span of ``value`` in the document, in text order."""
+    def find(self, kind: str, value: str) -> set[tuple[int, int]]:
+        """Every ``(start, end)`` span of ``value`` in the document."""
         if kind == "cve":
             return self._expand(self._cve_spans().get(value.upper(), []))
         haystack = self._fanged.text if kind == "bitcoin" else self._lower
@@ -241,14 +242,17 @@ class Locator:
                 self._cves.setdefault(key, []).append(match.span())
         return self._cves
 
-    def _expand(self, joined_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _expand(self, joined_spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Spans of the joined windows, at every place of the document their window stands."""
+        offsets = self._offsets
+        places = self._windows.starts
         spans: set[tuple[int, int]] = set()
         for start, end in joined_spans:
-            slot = bisect.bisect_right(self._offsets, start) - 1
-            offset = start - self._offsets[slot]
-            for base in self._windows.starts[slot]:
-                spans.add((base + offset, base + offset + end - start))
-        return sorted(spans)
+            slot = bisect.bisect_right(offsets, start) - 1
+            shift = start - offsets[slot]
+            for base in places[slot]:
+                spans.add((base + shift, base + shift + end - start))
+        return spans
 
 
 def _bounded(text: str, start: int, end: int, kind: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 Span = tuple[int, int]
@@ -88,7 +89,7 @@ def parse_fanged(fanged: str, found: Found) -> None:
     if slow_urls:
         found.add_values("url", finder.parse_urls("\n".join(slow_urls)))
     if "@" in fanged:
-        slow_emails = _fast_emails(fanged, found, finder.ioc_grammars.TLD_SET)
+        slow_emails = _fast_emails(fanged, found, _tld_set())
         if slow_emails:
             found.add_values("email", finder.parse_email_addresses("\n".join(slow_emails)))
     parse_domains(fanged, found)
@@ -101,26 +102,32 @@ def parse_fanged(fanged: str, found: Found) -> None:
 
 def parse_domains(text: str, found: Found) -> None:
     """Domain names as ioc-finder's ``parse_domain_names`` reads them, with their spans."""
-    from ioc_finder.ioc_grammars import TLD_SET
-
-    cut: dict[str, str] = {}  # candidate → domain ("" when it has no TLD), per text
     spans = found.spans
     for match in _DOMAIN.finditer(text):
-        candidate = match.group().lower()
-        domain = cut.get(candidate)
-        if domain is None:
-            domain = cut[candidate] = _cut_at_tld(candidate, TLD_SET)
+        domain = _domain_of(match.group())
         if domain:
             start = match.start()
             spans.setdefault(("domain", domain), []).append((start, start + len(domain)))
 
 
-def _cut_at_tld(candidate: str, tlds: Any) -> str:
-    labels = candidate.split(".")
+@lru_cache(maxsize=1 << 16)
+def _domain_of(candidate: str) -> str:
+    """A domain candidate cut after its rightmost known TLD, lower-cased ("" without a TLD)."""
+    tlds = _tld_set()
+    lowered = candidate.lower()
+    labels = lowered.split(".")
     for last in range(len(labels) - 1, 0, -1):
         if labels[last] in tlds:
-            return ".".join(labels[: last + 1])
+            return lowered if last == len(labels) - 1 else ".".join(labels[: last + 1])
     return ""
+
+
+@cache
+def _tld_set() -> Any:
+    """ioc-finder's set of known TLDs (lower-case)."""
+    from ioc_finder.ioc_grammars import TLD_SET  # deferred: importing ioc-finder costs ~1 s
+
+    return TLD_SET
 
 
 def _tokens_at(text: str, marker: re.Pattern[str]) -> Iterable[tuple[int, str]]:
@@ -143,15 +150,14 @@ def _trimmed(start: int, token: str) -> tuple[int, str]:
 
 
 def _fast_urls(text: str, found: Found) -> list[str]:
-    from ioc_finder.ioc_grammars import TLD_SET
-
+    tlds = _tld_set()
     slow: list[str] = []
     for start, token in _tokens_at(text, _URL_MARKER):
         begin, core = _trimmed(start, token)
         match = _FAST_URL.fullmatch(core)
         if (
             match
-            and match.group("tld").lower() in TLD_SET
+            and match.group("tld").lower() in tlds
             and (match.group("scheme") or match.group("path"))
         ):
             value = _url_value(match)
@@ -183,11 +189,12 @@ def _ipv4s(text: str, found: Found) -> None:
     for match in _IPV4.finditer(text):
         value = match.group(0)
         address, slash, bits = value.partition("/")
-        if not slash and text.startswith(".", match.end()) and _next_is_text(text, match.end()):
+        end = match.end()
+        if not slash and text.startswith(".", end) and _next_is_text(text, end):
             continue
-        octets = address.split(".")
-        if all(int(octet) < 256 for octet in octets):
-            canonical = ".".join(str(int(octet)) for octet in octets)
+        octets = [int(octet) for octet in address.split(".")]
+        if max(octets) < 256:
+            canonical = ".".join(map(str, octets))
             kind = "cidr" if slash else "ipv4"
             found.add_span(kind, canonical + (f"/{bits}" if slash else ""), match.span())
 
