@@ -157,7 +157,7 @@ def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) 
     for ordered, (kind, value) in located:
         # kind is a StrEnum: it is passed where the filters expect the type's name.
         if kind is IndicatorType.url:
-            if _plain(text, value, ordered) and is_reference_host(url_host(value)):
+            if _on_reference_host(value) and _plain(text, value, ordered):
                 scan.references.append(value)
                 continue
         elif (kind in CHECKED_TYPES and is_invalid(kind, value)) or (
@@ -203,6 +203,11 @@ def _add(spans: Spans, kind: str, value: str, occurrences: Iterable[tuple[int, i
         spans[key] = set(occurrences)
     else:
         found.update(occurrences)
+
+
+@lru_cache(maxsize=1 << 14)
+def _on_reference_host(url: str) -> bool:
+    return is_reference_host(url_host(url))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # fmt: off
@@ -125,6 +126,7 @@ def is_reference_host(host: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)
 def is_plain_name(kind: str, value: str) -> bool:
     """True when a plainly written value is not an indicator (file name, tech name, ...)."""
     if kind == "domain":
@@ -142,6 +144,7 @@ def is_plain_name(kind: str, value: str) -> bool:
 CHECKED_TYPES = frozenset(("bitcoin", "cidr"))
 
 
+@lru_cache(maxsize=1 << 14)
 def is_invalid(kind: str, value: str) -> bool:
     """True for a value that cannot be what its type says, however it is written."""
     if kind == "bitcoin":

@@ -54,7 +54,8 @@ _BITCOIN = re.compile(
     r"[13b](?<![A-Za-z0-9][13b])(?:(?<=[13])[A-Za-z0-9]{25,34}|(?<=b)c1[A-Za-z0-9]{11,71})"
     r"(?![A-Za-z0-9])"
 )
-_TECHNIQUE = re.compile(r"T\d{4}(?:\.\d{3})?")
+# ``[^\W_]`` is exactly str.isalnum: the id must stand free of letters and digits on both sides.
+_TECHNIQUE = re.compile(r"(?<![^\W_])T\d{4}(?:\.\d{3})?(?![^\W_])")
 # Hashes and Bitcoin addresses are runs of ASCII letters and digits: a bech32 address is 14
 # characters at least, a hash 32. The runs that long are found on a byte mask of the text
 # (letters and digits to "a", all else to " ") with bytes.find, and only they are searched.
@@ -214,7 +215,7 @@ def scan_plain(text: str, found: Found) -> list[Span]:
         for match in _BITCOIN.finditer(text, start, end):
             if _free_before(text, match.start()):
                 found.add_span("bitcoin", match.group(0), match.span())
-    return [m.span() for m in _TECHNIQUE.finditer(text) if _free_around(text, *m.span())]
+    return [m.span() for m in _TECHNIQUE.finditer(text) if not _dotted_digit(text, m.end())]
 
 
 def _cve_matches(text: str) -> list[re.Match[str]]:
@@ -268,8 +269,6 @@ def _free_before(text: str, start: int) -> bool:
     return start == 0 or not text[start - 1].isalnum()
 
 
-def _free_around(text: str, start: int, end: int) -> bool:
-    if not _free_before(text, start):
-        return False
-    after = text[end : end + 2]
-    return not (after[:1].isalnum() or (after[:1] == "." and after[1:].isdigit()))
+def _dotted_digit(text: str, end: int) -> bool:
+    """True when a dot and a digit follow ``end`` (``T1059.0``: a truncated sub-technique)."""
+    return text.startswith(".", end) and text[end + 1 : end + 2].isdigit()
