@@ -86,6 +86,7 @@ _INDICATORS = TypeAdapter(list[Indicator])
 _TECHNIQUES = TypeAdapter(list[Technique])
 
 _NESTING = frozenset(_CONTAINERS).union(*_CONTAINERS.values())
+_OUTER = frozenset().union(*_CONTAINERS.values())
 # The types that ioc_filters.is_plain_name can reject.
 _NAMED = frozenset((IndicatorType.domain, IndicatorType.email))
 
@@ -231,29 +232,31 @@ def _drop_contained(spans: Spans) -> None:
     with it and ends after it.
     """
     ordered = sorted(
-        (s, -e, key[0], key)
+        (s, -e, key)
         for key, occurrences in spans.items()
         if key[0] in _NESTING
         for s, e in occurrences
     )
-    before: dict[IndicatorType, int] = {}  # the farthest end of each type, among earlier starts
+    before = dict.fromkeys(_OUTER, -1)  # the farthest end of each container type, earlier starts
+    here: dict[IndicatorType, int] = {}  # the same at this start (ends desc: the first is largest)
+    group = -1
     inside: list[tuple[tuple[IndicatorType, str], tuple[int, int]]] = []
-    i, count = 0, len(ordered)
-    while i < count:
-        start = ordered[i][0]
-        here: dict[IndicatorType, int] = {}  # ends desc: the first end of a type is its largest
-        while i < count and ordered[i][0] == start:
-            _s, neg_end, kind, key = ordered[i]
-            end = -neg_end
-            for outer in _CONTAINERS.get(kind, ()):
-                if before.get(outer, -1) >= end or here.get(outer, -1) > end:
-                    inside.append((key, (start, end)))
-                    break
-            here.setdefault(kind, end)
-            i += 1
-        for kind, end in here.items():
-            if before.get(kind, -1) < end:
-                before[kind] = end
+    for start, neg_end, key in ordered:
+        if start != group:
+            if here:
+                for kind, end in here.items():
+                    if before[kind] < end:
+                        before[kind] = end
+                here = {}
+            group = start
+        end = -neg_end
+        kind = key[0]
+        for outer in _CONTAINERS.get(kind, ()):
+            if before[outer] >= end or here.get(outer, -1) > end:
+                inside.append((key, (start, end)))
+                break
+        if kind in before and kind not in here:
+            here[kind] = end
     for key, span in inside:
         occurrences = spans[key]
         occurrences.discard(span)

@@ -78,14 +78,15 @@ class Windows:
 
 def find_windows(text: str) -> Windows:
     """Find the candidate windows of ``text`` (merged, deduplicated, with all positions)."""
-    spans: list[tuple[int, int]] = []
+    windows = Windows()
+    index: dict[str, int] = {}
     cur_start = cur_end = -1
     for start, right in _trigger_tokens(text):
         if start < cur_end:  # a trigger in the window's last token: widen to its neighbour
             if right > cur_end:
                 cur_end = right
             continue
-        win_start = _extend_left(text, start, max(cur_end, 0))
+        win_start = _extend_left(text, start, cur_end if cur_end > 0 else 0)
         if cur_end >= 0 and (
             win_start <= cur_end
             or (win_start - cur_end <= 3 and not text[cur_end:win_start].strip(" \t"))
@@ -94,19 +95,11 @@ def find_windows(text: str) -> Windows:
                 cur_end = right
             continue
         if cur_end >= 0:
-            spans.append((cur_start, cur_end))
+            windows.add(text, cur_start, cur_end, index)
         cur_start, cur_end = win_start, right
     if cur_end >= 0:
-        spans.append((cur_start, cur_end))
-    return _merge_identical(text, spans)
-
-
-def _merge_identical(text: str, spans: list[tuple[int, int]]) -> Windows:
-    out = Windows()
-    index: dict[str, int] = {}
-    for start, end in spans:
-        out.add(text, start, end, index)
-    return out
+        windows.add(text, cur_start, cur_end, index)
+    return windows
 
 
 def _trigger_tokens(text: str) -> list[tuple[int, int]]:
@@ -144,15 +137,22 @@ def _find_all(text: str, needle: str) -> list[int]:
 
 
 def _extend_left(text: str, pos: int, floor: int) -> int:
+    """Where the window of the trigger at ``pos`` starts: its token, and the one before it."""
     # Normalised text has only spaces and line breaks for whitespace; a tab merely
     # widens a window.
-    start = max(text.rfind(" ", floor, pos), text.rfind("\n", floor, pos), floor - 1) + 1
-    gap = start
-    while gap > floor and start - gap < 3 and text[gap - 1] in _GAP:
+    space = text.rfind(" ", floor, pos)
+    line = text.rfind("\n", floor, pos)
+    if line > space:
+        return line + 1  # the token starts a line
+    if space < 0:
+        return floor
+    # The token follows a space: step back over at most three blanks to the token before.
+    gap = space
+    while gap > floor and space - gap < 2 and text[gap - 1] in _GAP:
         gap -= 1
-    if gap < start and gap > floor and not text[gap - 1].isspace():
+    if gap > floor and not text[gap - 1].isspace():
         return max(text.rfind(" ", floor, gap), text.rfind("\n", floor, gap), floor - 1) + 1
-    return start
+    return space + 1
 
 
 def spaced_dot_separators(text: str) -> list[tuple[int, int]]:
