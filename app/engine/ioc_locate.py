@@ -119,19 +119,30 @@ class RefangedText:
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the refanged text to the span of the text as written."""
+        return self.raw_spans([(start, end)])[0]
+
+    def raw_spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """``raw_span`` of each of ``spans``, in one call."""
         fanged_starts = self._fanged_starts
-        first = bisect.bisect_right(fanged_starts, start) - 1
-        if first + 1 < len(fanged_starts) and fanged_starts[first + 1] < end:
-            last = bisect.bisect_right(fanged_starts, end - 1) - 1
-        else:  # the common case: the span lies within one segment
-            last = first
-        raw_start = self._raw_starts[first]
-        if self._identity[first]:
-            raw_start += start - fanged_starts[first]
-        raw_end = self._raw_ends[last]
-        if self._identity[last]:
-            raw_end = self._raw_starts[last] + end - fanged_starts[last]
-        return raw_start, raw_end
+        raw_starts = self._raw_starts
+        identity = self._identity
+        count = len(fanged_starts)
+        mapped: list[tuple[int, int]] = []
+        for start, end in spans:
+            first = bisect.bisect_right(fanged_starts, start) - 1
+            if first + 1 < count and fanged_starts[first + 1] < end:
+                last = bisect.bisect_right(fanged_starts, end - 1) - 1
+            else:  # the common case: the span lies within one segment
+                last = first
+            raw_start = raw_starts[first]
+            if identity[first]:
+                raw_start += start - fanged_starts[first]
+            if identity[last]:
+                raw_end = raw_starts[last] + end - fanged_starts[last]
+            else:
+                raw_end = self._raw_ends[last]
+            mapped.append((raw_start, raw_end))
+        return mapped
 
 
 def _replacements(raw: str) -> list[tuple[int, int, str]]:
@@ -216,8 +227,7 @@ class Locator:
 
     def to_raw_all(self, spans: list[tuple[int, int]]) -> set[tuple[int, int]]:
         """Every span of the document that the spans of the refanged windows stand for."""
-        raw_span = self._fanged.raw_span
-        return self._expand([raw_span(start, end) for start, end in spans])
+        return self._expand(self._fanged.raw_spans(spans))
 
     def find(self, kind: str, value: str) -> set[tuple[int, int]]:
         """Every ``(start, end)`` span of ``value`` in the document."""

@@ -55,7 +55,8 @@ _BITCOIN = re.compile(
     r"(?![A-Za-z0-9])"
 )
 # ``[^\W_]`` is exactly str.isalnum: the id must stand free of letters and digits on both sides.
-_TECHNIQUE = re.compile(r"(?<![^\W_])T\d{4}(?:\.\d{3})?(?![^\W_])")
+# The "T" comes first so the search skips to each "T"; the lookbehind then checks before it.
+_TECHNIQUE = re.compile(r"T(?<![^\W_]T)\d{4}(?:\.\d{3})?(?![^\W_])")
 # Hashes and Bitcoin addresses are runs of ASCII letters and digits: a bech32 address is 14
 # characters at least, a hash 32. The runs that long are found on a byte mask of the text
 # (letters and digits to "a", all else to " ") with bytes.find, and only they are searched.
