@@ -64,22 +64,23 @@ class Windows:
         """One window covering all of ``text`` (the slow, exhaustive reference path)."""
         return cls(texts=[text], starts=[[0]])
 
-    def add(self, text: str, start: int, end: int, index: dict[str, int]) -> None:
-        """Record the window ``text[start:end]``, merging identical windows."""
-        chunk = text[start:end]
-        slot = index.get(chunk)
-        if slot is None:
-            index[chunk] = len(self.texts)
-            self.texts.append(chunk)
-            self.starts.append([start])
-        else:
-            self.starts[slot].append(start)
+    @classmethod
+    def of_spans(cls, text: str, spans: list[tuple[int, int]]) -> Windows:
+        """The windows ``text[start:end]`` of ``spans``, identical ones merged."""
+        places: dict[str, list[int]] = {}
+        for start, end in spans:
+            chunk = text[start:end]
+            found = places.get(chunk)
+            if found is None:
+                places[chunk] = [start]
+            else:
+                found.append(start)
+        return cls(texts=list(places), starts=list(places.values()))
 
 
 def find_windows(text: str) -> Windows:
     """Find the candidate windows of ``text`` (merged, deduplicated, with all positions)."""
-    windows = Windows()
-    index: dict[str, int] = {}
+    spans: list[tuple[int, int]] = []
     cur_start = cur_end = -1
     for start, right in _trigger_tokens(text):
         if start < cur_end:  # a trigger in the window's last token: widen to its neighbour
@@ -95,11 +96,11 @@ def find_windows(text: str) -> Windows:
                 cur_end = right
             continue
         if cur_end >= 0:
-            windows.add(text, cur_start, cur_end, index)
+            spans.append((cur_start, cur_end))
         cur_start, cur_end = win_start, right
     if cur_end >= 0:
-        windows.add(text, cur_start, cur_end, index)
-    return windows
+        spans.append((cur_start, cur_end))
+    return Windows.of_spans(text, spans)
 
 
 def _trigger_tokens(text: str) -> list[tuple[int, int]]:
