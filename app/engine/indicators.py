@@ -145,15 +145,13 @@ def run_ioc_finder(text: str) -> dict[str, set[str]]:
 def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) -> IndicatorScan:
     """Apply the containment, version and name filters to located values, and build the scan."""
     _drop_contained(spans)
-    _drop_versions(text, spans)
     url_spans = [o for (k, _v), occ in spans.items() if k is IndicatorType.url for o in occ]
     if url_spans:
         # An id inside a URL (attack.mitre.org/techniques/T1059/001/) is part of a reference.
         urls = _Containment(url_spans)
         technique_spans = [span for span in technique_spans if not urls.covers(*span)]
     scan = IndicatorScan(techniques=_techniques(text, technique_spans))
-    located = [(sorted(occurrences), key) for key, occurrences in spans.items()]
-    located.sort(key=_first_occurrence)
+    located = _located(text, spans)
     indicators: list[dict[str, object]] = []
     for ordered, (kind, value) in located:
         # kind is a StrEnum: it is passed where the filters expect the type's name.
@@ -287,11 +285,20 @@ class _Containment:
         return self._ends_at.get(start, -1) > end
 
 
-def _drop_versions(text: str, spans: Spans) -> None:
-    for key in [k for k in spans if k[0] is IndicatorType.ipv4]:
-        spans[key] = {o for o in spans[key] if not is_version_context(text, o[0])}
-        if not spans[key]:
-            del spans[key]
+def _located(
+    text: str, spans: Spans
+) -> list[tuple[list[tuple[int, int]], tuple[IndicatorType, str]]]:
+    """Each value with its sorted occurrences (IPv4 version numbers dropped), first one first."""
+    located = []
+    for key, occurrences in spans.items():
+        if key[0] is IndicatorType.ipv4:
+            kept = [o for o in occurrences if not is_version_context(text, o[0])]
+            if kept:
+                located.append((sorted(kept), key))
+        else:
+            located.append((sorted(occurrences), key))
+    located.sort(key=_first_occurrence)
+    return located
 
 
 def _evidence(text: str, occurrences: list[tuple[int, int]]) -> list[dict[str, object]]:

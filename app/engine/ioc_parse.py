@@ -261,9 +261,19 @@ def _hashes(text: str, runs: list[Span], found: Found) -> None:
             continue
         if end < len(text) and text[end].isalnum():
             continue
-        if _HASH_LABEL.search(text, max(0, start - 20), start):
+        if _labelled(text, start):
             continue  # an imphash / authentihash, not a file hash
         found.add_span(kind, match.group(0).lower(), (start, end))
+
+
+def _labelled(text: str, start: int) -> bool:
+    """True when an imphash / authentihash label stands just before ``start``."""
+    lead = max(0, start - 20)
+    before = text[lead:start]
+    # Every label holds "hash"; in ASCII text that is a plain substring test.
+    if before.isascii() and "hash" not in before.lower():
+        return False
+    return _HASH_LABEL.search(text, lead, start) is not None
 
 
 def _free_before(text: str, start: int) -> bool:
