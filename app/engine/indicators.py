@@ -112,8 +112,7 @@ def scan_indicators(text: str) -> IndicatorScan:
         locator = Locator(windows)
         fanged_found = Found()
         parse_fanged(locator.fanged_text, fanged_found)
-        for (kind, value), occurrences in fanged_found.spans.items():
-            _add(spans, kind, value, locator.to_raw_all(occurrences))
+        _add_located(spans, fanged_found, locator)
         _locate_all(fanged_found.values, locator, spans)
     return build_scan(text, spans, technique_spans)
 
@@ -160,7 +159,7 @@ def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) 
                 scan.references.append(value)
                 continue
         elif (kind in CHECKED_TYPES and is_invalid(kind, value)) or (
-            kind in _NAMED and _plain(text, value, ordered) and is_plain_name(kind, value)
+            kind in _NAMED and is_plain_name(kind, value) and _plain(text, value, ordered)
         ):
             continue
         start, end = ordered[0]
@@ -202,6 +201,19 @@ def _add(spans: Spans, kind: str, value: str, occurrences: Iterable[tuple[int, i
         spans[key] = set(occurrences)
     else:
         found.update(occurrences)
+
+
+def _add_located(spans: Spans, fanged_found: Found, locator: Locator) -> None:
+    """Add the values found in the refanged windows, at their places in the document."""
+    to_raw_all = locator.to_raw_all
+    for (kind, value), occurrences in fanged_found.spans.items():
+        key = (_TYPES[kind], _canonical(kind, value))
+        mapped = to_raw_all(occurrences)  # a new set: kept as it is
+        found = spans.get(key)
+        if found is None:
+            spans[key] = mapped
+        else:
+            found |= mapped
 
 
 @lru_cache(maxsize=1 << 14)

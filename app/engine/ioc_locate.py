@@ -91,23 +91,26 @@ class RefangedText:
 
     def __init__(self, raw: str) -> None:
         pieces: list[str] = []
+        # Parallel lists, one entry per segment: a stretch copied as written (identity) or
+        # one replacement.
         self._fanged_starts: list[int] = []
         self._raw_starts: list[int] = []
         self._raw_ends: list[int] = []
         self._identity: list[bool] = []
+        segment = self._segment
         raw_pos = fanged_pos = 0
         for start, end, replacement in _replacements(raw):
             if start < raw_pos:
                 continue  # overlaps a replacement already made
             if start > raw_pos:
-                self._segment(fanged_pos, raw_pos, start, True)
+                segment(fanged_pos, raw_pos, start, True)
                 pieces.append(raw[raw_pos:start])
                 fanged_pos += start - raw_pos
-            self._segment(fanged_pos, start, end, False)
+            segment(fanged_pos, start, end, False)
             pieces.append(replacement)
             fanged_pos += len(replacement)
             raw_pos = end
-        self._segment(fanged_pos, raw_pos, len(raw), True)
+        segment(fanged_pos, raw_pos, len(raw), True)
         pieces.append(raw[raw_pos:])
         self.text = "".join(pieces)
 
