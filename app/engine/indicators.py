@@ -144,12 +144,7 @@ def run_ioc_finder(text: str) -> dict[str, set[str]]:
 def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) -> IndicatorScan:
     """Apply the containment, version and name filters to located values, and build the scan."""
     _drop_contained(spans)
-    url_spans = [o for (k, _v), occ in spans.items() if k is IndicatorType.url for o in occ]
-    if url_spans:
-        # An id inside a URL (attack.mitre.org/techniques/T1059/001/) is part of a reference.
-        urls = _Containment(url_spans)
-        technique_spans = [span for span in technique_spans if not urls.covers(*span)]
-    scan = IndicatorScan(techniques=_techniques(text, technique_spans))
+    scan = IndicatorScan(techniques=_techniques(text, _outside_urls(spans, technique_spans)))
     located = _located(text, spans)
     indicators: list[dict[str, object]] = []
     for ordered, (kind, value) in located:
@@ -175,6 +170,18 @@ def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) 
     # strict, since every input already has its field's exact type (a third faster again).
     scan.indicators = _INDICATORS.validate_python(indicators, strict=True)
     return scan
+
+
+def _outside_urls(spans: Spans, technique_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The technique-id spans not written inside a URL."""
+    if not technique_spans:
+        return technique_spans
+    url_spans = [o for (k, _v), occ in spans.items() if k is IndicatorType.url for o in occ]
+    if not url_spans:
+        return technique_spans
+    # An id inside a URL (attack.mitre.org/techniques/T1059/001/) is part of a reference.
+    urls = _Containment(url_spans)
+    return [span for span in technique_spans if not urls.covers(*span)]
 
 
 def _first_occurrence(item: tuple[list[tuple[int, int]], object]) -> tuple[int, int]:
