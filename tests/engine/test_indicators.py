@@ -294,3 +294,18 @@ def test_parse_domains_reads_what_ioc_finder_reads(name: str) -> None:
     assert {value for _kind, value in found.spans} == set(ioc_finder.parse_domain_names(text))
     for (_kind, value), spans in found.spans.items():
         assert all(text[start:end].lower() == value for start, end in spans)
+
+
+def test_scan_indicators_reads_hashes_and_ids_only_where_they_stand_free() -> None:
+    # Hashes, addresses and ids are looked for only in runs of ASCII letters and digits and
+    # after a free "T"; a letter written just before them (even a non-ASCII one) still counts.
+    text = (
+        f"Seen — {MD5} and é{SHA1}, imphash: {SHA256}, (T1059.001) ÉT1003 T1047.0 T1105. "
+        f"Paid to {BITCOIN}—ok"
+    )
+    scan = scan_indicators(text)
+    assert [(i.type, i.value) for i in scan.indicators] == [
+        (IndicatorType.md5, MD5),
+        (IndicatorType.bitcoin, BITCOIN),
+    ]
+    assert [technique.id for technique in scan.techniques] == ["T1059.001", "T1105"]
