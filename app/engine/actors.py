@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import starmap
+from itertools import compress, count, repeat, starmap
 from operator import itemgetter
 
 from app.engine import actor_rules as rules
@@ -117,23 +117,37 @@ def _with_named_actor(
 
 
 def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) -> list[Mention]:
-    mentions: list[Mention] = []
-    keys: dict[int, tuple[str, bool] | None] = {}  # entity -> (group key, is a vendor)
+    """A mention for every hit on an actor-like entity (vendors named only as a product aside).
+
+    Built with C-level iterators (``map``, ``compress``): a document has hundreds of hits.
+    """
+    keys: dict[int, str | None] = {}  # entity -> its group key, None when not actor-like
+    vendors: set[int] = set()
     entities = gaz.entities
-    for start, end, index, _ in hits:
-        if index in keys:
-            known = keys[index]
+    for index in dict.fromkeys(map(_ENTITY, hits)):  # first-seen order, as groups were added
+        entity = entities[index]
+        if entity.kind in NAMED_KINDS:
+            keys[index] = groups.add(f"e{index}", entity.kind, index)
+            if entity.kind == "security_vendor":
+                vendors.add(index)
         else:
-            entity = entities[index]
-            known = keys[index] = (
-                (groups.add(f"e{index}", entity.kind, index), entity.kind == "security_vendor")
-                if entity.kind in NAMED_KINDS
-                else None
-            )
-        if known is None or (known[1] and _is_product(text, end)):
-            continue
-        mentions.append(Mention(start, end, known[0]))
+            keys[index] = None
+    key_of = keys.__getitem__
+    named = list(compress(hits, map(key_of, map(_ENTITY, hits))))
+    fields = zip(
+        map(_START, named), map(_END, named), map(key_of, map(_ENTITY, named)), strict=True
+    )
+    mentions: list[Mention] = list(map(_new_mention, repeat(Mention), fields))
+    if vendors:
+        at_vendors = compress(count(), map(vendors.__contains__, map(_ENTITY, named)))
+        products = [i for i in at_vendors if _is_product(text, named[i].end)]
+        for i in reversed(products):
+            del mentions[i]
     return mentions
+
+
+_new_mention = tuple.__new__  # ``Mention(*fields)`` without a Python-level call
+_START, _END, _ENTITY = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 def _is_product(text: str, end: int) -> bool:
