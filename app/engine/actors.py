@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count, repeat, starmap
+from itertools import compress, count, groupby, repeat, starmap
 from operator import itemgetter
 
 from app.engine import actor_rules as rules
@@ -59,12 +59,13 @@ def find_actors(doc: Document) -> ActorScan:
     mentions = _add_rule_mentions(text, mentions, gaz, groups, at)
     mentions = fold_aliases(text, mentions, gaz, groups, at.get("same_as", []))
     places = scan_places(text, hits, sentences, gaz, starts)
-    found = _build_actors(text, mentions, groups, gaz, (sentences, starts), at)
+    bounds = (starts, [sentence.end for sentence in sentences])
+    found = _build_actors(text, mentions, groups, gaz, bounds, at)
     for entity, country_hits in places.attributed.items():
         country_hits = _with_named_actor(country_hits, mentions, sentences, starts)
         if not country_hits:
             continue
-        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], (sentences, starts))
+        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], bounds)
         actor = Actor.model_validate(
             {"name": gaz.entities[entity].name, "type": ActorType.country, "evidence": evidence}
         )
@@ -78,7 +79,7 @@ def find_actors(doc: Document) -> ActorScan:
 
 # The last scan: text, actors, every mention span of each actor, "this backdoor" cue offsets.
 _LAST_SCAN: list[tuple[str, list[Actor], list[list[tuple[int, int]]], list[int]]] = []
-Sentences = tuple[list[Span], list[int]]  # the document's sentences and their start offsets
+SentenceBounds = tuple[list[int], list[int]]  # the start and the end offset of every sentence
 
 
 def _first(item: tuple[int, Actor, list[tuple[int, int]]]) -> int:
@@ -148,6 +149,7 @@ def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) 
 
 _new_mention = tuple.__new__  # ``Mention(*fields)`` without a Python-level call
 _START, _END, _ENTITY = itemgetter(0), itemgetter(1), itemgetter(2)
+_KEY = itemgetter(2)  # a mention's group key
 
 
 def _is_product(text: str, end: int) -> bool:
@@ -185,7 +187,8 @@ def _add_rule_mentions(
         head = cand.name.split()[0]
         if cand.kind in _BODY_KINDS and head != cand.name and not gaz.is_common(head):
             names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
-    seen = {text[m.start : m.end] for m in mentions}  # the gazetteer pass found those already
+    # the gazetteer pass found those already
+    seen = set(map(text.__getitem__, starmap(slice, map(_SPAN, mentions))))
     found.extend(occurrences(text, {n: k for n, k in names.items() if n not in seen}))
     return without_overlaps([*mentions, *found])
 
@@ -195,23 +198,13 @@ def _build_actors(
     mentions: list[Mention],
     groups: Groups,
     gaz: Gazetteer,
-    sentences: Sentences,
+    sentences: SentenceBounds,
     at: dict[str, list[int]],
 ) -> list[tuple[int, Actor, list[tuple[int, int]]]]:
-    members: dict[str, list[Mention]] = {}
     operations = usage.operation_names(text, at["operation"]) if "operation" in at else None
-    roots: dict[str, str] = {}
-    for mention in mentions:
-        if not operations or text[mention.start : mention.end] not in operations:
-            key = mention.key
-            root = roots.get(key)
-            if root is None:
-                root = roots[key] = groups.find(key)
-            group = members.get(root)
-            if group is None:
-                members[root] = [mention]
-            else:
-                group.append(mention)
+    if operations:
+        mentions = [m for m in mentions if text[m.start : m.end] not in operations]
+    members = _members(mentions, groups)
     actors: list[tuple[int, Actor, list[tuple[int, int]]]] = []
     for root, group in members.items():
         spans: list[tuple[int, int]] = list(map(_SPAN, group))
@@ -221,6 +214,24 @@ def _build_actors(
     return actors
 
 
+def _members(mentions: list[Mention], groups: Groups) -> dict[str, list[Mention]]:
+    """The mentions of each actor (a union-find root), in text order.
+
+    Grouped by key with a stable C-level sort rather than a Python step per mention; the
+    order of the actors does not matter, the caller sorts them by their first mention.
+    """
+    members: dict[str, list[Mention]] = {}
+    for key, same_key in groupby(sorted(mentions, key=_KEY), _KEY):
+        root = groups.find(key)
+        group = members.get(root)
+        if group is None:
+            members[root] = list(same_key)
+        else:
+            group.extend(same_key)
+            group.sort(key=_START)  # starts are distinct: mentions do not overlap
+    return members
+
+
 def _actor(
     text: str,
     root: str,
@@ -228,7 +239,7 @@ def _actor(
     spans: list[tuple[int, int]],
     groups: Groups,
     gaz: Gazetteer,
-    sentences: Sentences,
+    sentences: SentenceBounds,
 ) -> Actor | None:
     raw = dict.fromkeys(map(text.__getitem__, starmap(slice, spans)))
     surfaces = list(dict.fromkeys([" ".join(surface.split()) for surface in raw]))
@@ -301,9 +312,9 @@ def _known_ransomware(entity: Entity) -> bool:
     return usage.is_ransomware("", [], (*entity.aliases, (entity.description or "")[:60]))
 
 
-def _evidence(text: str, spans: list[tuple[int, int]], sentences: Sentences) -> list[Payload]:
+def _evidence(text: str, spans: list[tuple[int, int]], sentences: SentenceBounds) -> list[Payload]:
     """The sentence around each mention (trimmed when long), one per sentence, five at most."""
-    spans_of, starts = sentences
+    starts, ends = sentences
     seen: set[tuple[int, int]] = set()
     evidence: list[Payload] = []
     size = len(text)
@@ -312,12 +323,16 @@ def _evidence(text: str, spans: list[tuple[int, int]], sentences: Sentences) -> 
         if end <= quoted:
             continue
         index = bisect_right(starts, start) - 1
-        whole = index >= 0 and spans_of[index].end >= end
-        lo, hi = (spans_of[index].start, spans_of[index].end) if whole else (start, end)
-        if hi - lo > MAX_QUOTE:
+        if index >= 0 and ends[index] >= end:
+            lo, hi = starts[index], ends[index]
+            if hi - lo > MAX_QUOTE:
+                lo, hi = _window(text, start, end)
+            else:
+                quoted = hi
+        elif end - start > MAX_QUOTE:
             lo, hi = _window(text, start, end)
-        elif whole:
-            quoted = hi
+        else:
+            lo, hi = start, end
         if (lo, hi) not in seen:
             seen.add((lo, hi))
             # ``evidence_payload``, inlined: this runs for every actor's first mentions
