@@ -173,20 +173,23 @@ def _add_rule_mentions(
     found: list[Mention] = []
     names: dict[str, str] = {}
     last: tuple[int, str] = (-1, "")
+    keys: dict[tuple[str, str], str] = {}  # (name, kind) -> key: rules find a name many times
     for cand in candidates:
         if text[last[0] : cand.start] == " (":  # "Cyber Safety Review Board (CSRB)"
             key = last[1]
         else:
-            key = key_for(cand.name, cand.kind, gaz, groups)
+            named = cand[2:]
+            key = keys.get(named) or keys.setdefault(named, key_for(*named, gaz, groups))
         last = (cand.end, key)
         if cand.kind == "tool" and groups.kind[key] == "malware":
             groups.kind[key] = "tool"  # "a custom exfiltration utility called StealBit"
-        found.append(Mention(cand.start, cand.end, key))
+        found.append(_new_mention(Mention, (cand.start, cand.end, key)))
         groups.ruled.add(key)
         names[cand.name] = key
-        head = cand.name.split()[0]
-        if cand.kind in _BODY_KINDS and head != cand.name and not gaz.is_common(head):
-            names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
+        if cand.kind in _BODY_KINDS:
+            head = cand.name.split()[0]
+            if head != cand.name and not gaz.is_common(head):
+                names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
     # the gazetteer pass found those already
     seen = set(map(text.__getitem__, starmap(slice, map(_SPAN, mentions))))
     found.extend(occurrences(text, {n: k for n, k in names.items() if n not in seen}))
