@@ -304,7 +304,7 @@ def _kind(
         )
         return usage.usage_kind(text, spans, kind, ransomware=ransomware, software_twin=False)
     if kind == "threat_actor":
-        twin = any(gaz.is_software(name) for name in raw)
+        twin = gaz.any_software(raw)
         return usage.usage_kind(text, spans, kind, ransomware=False, software_twin=twin)
     return kind
 
