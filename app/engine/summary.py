@@ -56,9 +56,13 @@ _LABELS_TO_SKIP = re.compile(
     r"subject|on (?:the )?call|outgoing|incoming|held|next call|chair|owner|due)[*_]*\s*:",
     re.IGNORECASE,
 )
-# White space inside a line other than " " (str.split and regex \s know all of it)
+# White space other than " " and "\n" (what str.isspace, str.split and regex \s know)
 _ASCII_ODD_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
-_ODD_SPACE = re.compile(r"[^\S \n]")
+_ODD_SPACES = (
+    *_ASCII_ODD_SPACES,
+    *"\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
+    *"\u2028\u2029\u202f\u205f\u3000",
+)
 _LEAD_IN = re.compile(
     r"^(?:based on (?:the )?[\w\s'’-]{1,40}, )?it is (?:evident|clear|apparent) that\s+", re.I
 )
@@ -133,9 +137,11 @@ def _plain_spaces(text: str) -> bool:
     """
     if "  " in text:
         return False
-    if text.isascii():  # a few `in` tests beat a regex over the whole text
-        return not any(char in text for char in _ASCII_ODD_SPACES)
-    return _ODD_SPACE.search(text) is None
+    odd = _ASCII_ODD_SPACES if text.isascii() else _ODD_SPACES
+    for char in odd:  # noqa: SIM110 (a few `in` tests beat a regex over the whole text)
+        if char in text:
+            return False
+    return True
 
 
 def _line_sentences(
@@ -177,7 +183,9 @@ def _add_sentences(
         if words < MIN_WORDS:  # dropping a lead-in below only ever makes a sentence shorter
             lead_here = False
             continue
-        text, lowered, words = _recased(text, words)
+        lowered = text.lower()
+        if "t is " in lowered or not text[:1].isascii() or text[:1].islower():
+            text, lowered, words = _recased(text, lowered, words)
         if words >= MIN_WORDS:
             tokens = _TOKEN.findall(lowered)
             key = " ".join(tokens)
@@ -193,9 +201,8 @@ def _add_sentences(
         lead_here = False
 
 
-def _recased(text: str, words: int) -> tuple[str, str, int]:
+def _recased(text: str, lowered: str, words: int) -> tuple[str, str, int]:
     """The sentence without a lead-in ("It is clear that"), capitalised; lower-cased; words."""
-    lowered = text.lower()
     if "t is " in lowered:
         text = _LEAD_IN.sub("", text)
         lowered = text.lower()
