@@ -153,9 +153,9 @@ def _line_sentences(
     sentences = doc.sentences_within(line.start, line.end)
     if not marker:  # a line splits into its sentences of the whole text
         return [s.text for s in sentences]
-    # The text's sentences of a listed line are those of its content, bar the first one's
-    # marker, unless the content's first sentence is one word: "12. Item" is no sentence
-    # where the marker ("- 12. Item") is not there to tell it apart from a sentence.
+    # A listed line's sentences in the text are its content's (the first one less the
+    # marker), unless that first one is a single word: the content alone reads "12. Item"
+    # as a numbered item, one sentence, where the whole line ("- 12. Item") cuts after "12."
     head = sentences[0].text[marker:]
     if plain and " " in head:
         return [head, *[s.text for s in sentences[1:]]]
