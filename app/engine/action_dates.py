@@ -40,6 +40,27 @@ _EVENT_DUE = re.compile(
     rf"(?P<date>{_ABSOLUTE})\b"
 )
 _DUE_WORDS = ("due", "by", "before", "deadline", "until", "later", "eta")
+# Every date _DUE, _EVENT_DUE and _LOOSE can find holds a digit (each _ABSOLUTE form does) or
+# one of these words (each _RELATIVE form does): a cheap pre-check on lower-cased text.
+_DIGIT = re.compile(r"\d")
+_RELATIVE_WORDS = (
+    "day",
+    "week",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "tomorrow",
+    "tonight",
+    "eod",
+    "eow",
+    "eom",
+    "cob",
+    "fortnight",
+)
 _LOOSE = re.compile(
     rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
     rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
@@ -90,6 +111,8 @@ def header_date(doc: Document) -> date | None:
 def find_due(content: str, base: date | None) -> str | None:
     """The ISO due date an item's words state ("by Friday", "due 12 May"), else None."""
     lowered = content.lower()
+    if not _may_hold_date(lowered):  # most items name no date at all
+        return None
     for match in _DUE.finditer(lowered) if _may_be_due(lowered) else ():
         resolved = resolve_date(match.group("date"), base)
         if resolved:
@@ -112,9 +135,18 @@ def _may_be_due(lowered: str) -> bool:
     return False
 
 
+def _may_hold_date(lowered: str) -> bool:
+    """Cheap pre-check for every date pattern: a digit or a relative-date word."""
+    for word in _RELATIVE_WORDS:  # a plain loop: cheaper than any() over a generator
+        if word in lowered:
+            return True
+    return _DIGIT.search(lowered) is not None
+
+
 def has_due_phrase(text: str) -> bool:
     """True when the text holds a due-date phrase ("by Friday", "due 12 May")."""
-    return _DUE.search(text.lower()) is not None
+    lowered = text.lower()
+    return _may_hold_date(lowered) and _DUE.search(lowered) is not None
 
 
 def resolve_date(phrase: str, base: date | None) -> str | None:

@@ -36,6 +36,11 @@ _OWNS = re.compile(
     rf"\b(?P<owner>{_NAME})\s+(?:owns|will\s+own|is\s+owning|takes|has|is\s+on|picks\s+up)\s+"
     r"(?:it|this|that)\b"
 )
+# What every _OWNS match holds, opening with a character class so the search skips ahead fast
+# (a pattern that opens with \b is tried at every position).
+_OWNS_CLAUSE = re.compile(
+    r"\s(?:owns|will\s+own|is\s+owning|takes|has|is\s+on|picks\s+up)\s+(?:it|this|that)\b"
+)
 _META_SENTENCE = re.compile(
     rf"^(?:{_NAME}\s+(?:owns|will\s+own|is\s+owning|takes|is\s+on|picks\s+up)\s+(?:it|this|that)\b|"
     r"(?i:owners?|assignee|due(?:\s+date)?|deadline|eta)\s*[:=])"
@@ -171,6 +176,8 @@ def _may_be_priority(lowered: str) -> bool:
 
 def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     """'Alice to patch …', '@bob will …' and (if ``labelled``) 'Alice Chen — patch …'."""
+    if not _may_open_with_person(content):
+        return None
     match = _LEADING_OWNER.match(content)
     if match is None and labelled:
         match = _LABELLED_OWNER.match(content)
@@ -180,6 +187,12 @@ def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     if match is None or owner is None or owner.split()[0] in _NOT_OWNERS:
         return None
     return Lead(owner=owner, verb=match.group("verb").lower())
+
+
+def _may_open_with_person(content: str) -> bool:
+    """Cheap pre-check for _LEADING_OWNER and _LABELLED_OWNER: a capital letter or an '@'."""
+    first = content[:1]
+    return "A" <= first <= "Z" or first == "@"
 
 
 def is_meta_line(content: str) -> bool:
@@ -218,7 +231,7 @@ def _loose_owner(content: str, speaker: str | None) -> str | None:
         return _clean_owner(lead.owner)
     if speaker and FIRST_PERSON.match(content):
         return speaker
-    owns = _OWNS.search(content)
+    owns = _OWNS.search(content) if _OWNS_CLAUSE.search(content) else None
     return _clean_owner(owns.group("owner")) if owns else None
 
 

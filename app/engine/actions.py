@@ -57,6 +57,8 @@ _LIST_HEADING = re.compile(
     r"techniques|samples|files|infrastructure|vulnerabilit(?:y|ies)|cves?)\b",
     re.IGNORECASE,
 )
+# The same pattern without IGNORECASE, for lower-cased ASCII text (where the two agree).
+_LIST_HEADING_LOW = re.compile(_LIST_HEADING.pattern)
 _SPEAKER = re.compile(r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*:\s+")
 _RUNNING_TEXT_CHARS = 100
 _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a paragraph of advice
@@ -142,7 +144,7 @@ def _find_in_line(
         if ctx.list_only:
             ctx.mode, ctx.list_only = "", False
         return _scan_prose(doc, line, ctx, meeting=meeting, whole_line=True)
-    if shape.heading and _update_context(line.text, ctx):
+    if shape.heading and _update_context(line.text, ctx, explicit=shape.explicit):
         return []
     if not listed and ctx.list_only and not CHECKBOX.match(line.text):
         ctx.mode, ctx.list_only = "", False
@@ -180,27 +182,41 @@ def _is_running_text(line: str) -> bool:
     return len(line) > _RUNNING_TEXT_CHARS and line[0].isupper() and not line.endswith(":")
 
 
-def _update_context(line: str, ctx: _Context) -> bool:
+def _update_context(line: str, ctx: _Context, *, explicit: bool) -> bool:
     """Enter or leave a section on a heading line; True when it is one.
 
-    The caller has checked that ``is_heading(line)``.
+    The caller has checked that ``is_heading(line)``; ``explicit`` is the line's shape (a
+    heading has no list marker, so it tells whether CHECKBOX or PREFIX matches the line).
     """
-    if CHECKBOX.match(line):
-        return False
-    prefix = PREFIX.match(line)
-    if prefix is not None and line[prefix.end() :].strip():
-        return False
+    if explicit:
+        if CHECKBOX.match(line):
+            return False
+        prefix = PREFIX.match(line)
+        if prefix is not None and line[prefix.end() :].strip():
+            return False
     if is_bare_heading(line) and (is_imperative(line) or leading_owner(line)):
         return False
-    title = clean_heading(line)
+    title = _clean_title(line)
     if is_rec_heading(title):
         ctx.mode = "rec"
-    elif _LIST_HEADING.search(title):
+    elif _is_list_heading(title):
         ctx.mode = "blocked"
     else:
         ctx.mode = ""
-    ctx.list_only = not is_markdown_heading(line) and line.rstrip().endswith(":")
+    ctx.list_only = line.rstrip().endswith(":") and not is_markdown_heading(line)
     return True
+
+
+def _clean_title(line: str) -> str:
+    """``kind.clean_heading`` of a stripped line, less its regex substitution when no '#'."""
+    return clean_heading(line) if "#" in line else line.strip().strip("*_").strip()
+
+
+def _is_list_heading(title: str) -> bool:
+    """``_LIST_HEADING.search``; ASCII text is searched lower-cased, which is much faster."""
+    if title.isascii():
+        return _LIST_HEADING_LOW.search(title.lower()) is not None
+    return _LIST_HEADING.search(title) is not None
 
 
 def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bool, str | None]:
@@ -217,7 +233,7 @@ def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bo
 
 
 def _is_list_action(content: str, ctx: _Context, *, meeting: bool) -> bool:
-    if " " not in content or is_chatty(content) or len(WORD.findall(content)) < 2:
+    if " " not in content or is_chatty(content) or not _has_two_words(content):
         return False  # one token (a domain, a hash) is never a task
     if ctx.mode == "rec":
         return True
@@ -226,6 +242,12 @@ def _is_list_action(content: str, ctx: _Context, *, meeting: bool) -> bool:
     if is_imperative(content) or is_recommendation(content):
         return True
     return meeting and is_assignment(content)
+
+
+def _has_two_words(content: str) -> bool:
+    """``len(WORD.findall(content)) >= 2``, without finding every word."""
+    first = WORD.search(content)
+    return first is not None and WORD.search(content, first.end()) is not None
 
 
 def _scan_prose(
