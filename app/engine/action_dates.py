@@ -61,6 +61,7 @@ _RELATIVE_WORDS = (
     "cob",
     "fortnight",
 )
+_LOOSE_WORDS = _RELATIVE_WORDS[:-2]  # "cob" and "fortnight" are no _LOOSE dates
 _LOOSE = re.compile(
     rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
     rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
@@ -123,7 +124,7 @@ def find_due(content: str, base: date | None) -> str | None:
         resolved = resolve_date(event.group("date"), base)
         if resolved:
             return resolved
-    loose = _LOOSE.search(lowered) if base is not None else None
+    loose = _LOOSE.search(lowered) if base is not None and _may_be_loose(lowered) else None
     return resolve_date(loose.group("date"), base) if loose else None
 
 
@@ -141,6 +142,14 @@ def _may_hold_date(lowered: str) -> bool:
         if word in lowered:
             return True
     return _DIGIT.search(lowered) is not None
+
+
+def _may_be_loose(lowered: str) -> bool:
+    """Cheap pre-check for _LOOSE: each of its dates holds one of these words (no digit)."""
+    for word in _LOOSE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
+        if word in lowered:
+            return True
+    return False
 
 
 def has_due_phrase(text: str) -> bool:

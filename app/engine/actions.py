@@ -34,6 +34,7 @@ from app.engine.action_rules import (
     is_rec_heading,
     is_recommendation,
     is_soft_recommendation,
+    may_be_chatty,
     rec_label_end,
 )
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, action_item_id
@@ -89,6 +90,7 @@ class _Scan:
     doc: Document
     meeting: bool
     base: date | None
+    chatty: bool  # some part of the text may be chatter: without, no is_chatty test is needed
     ctx: _Context = field(default_factory=_Context)
     items: dict[str, ActionItem] = field(default_factory=dict)
     seen: set[tuple[str, str | None]] = field(default_factory=set)
@@ -98,7 +100,9 @@ class _Scan:
 def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     """Return the action items the document states, in document order, each once."""
     meeting = kind is BriefKind.meeting_notes
-    scan = _Scan(doc, meeting, header_date(doc) if meeting else None)
+    base = header_date(doc) if meeting else None
+    # A lower-cased line or sentence holds a chatter cue only where the lower-cased text does.
+    scan = _Scan(doc, meeting, base, chatty=may_be_chatty(doc.lowered))
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         _scan_line(scan, line, shape)
     return list(scan.items.values())
@@ -112,7 +116,7 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
         return
     scan.open_id = None
     text = scan.doc.text
-    for found in _find_in_line(scan.doc, line, shape, scan.ctx, meeting=scan.meeting):
+    for found in _find_in_line(scan, line, shape):
         key = (text[found.start : found.end], found.speaker)
         if key in scan.seen:  # a repeated line yields its item once, cheaply
             continue
@@ -135,15 +139,14 @@ def _fill(scan: _Scan, item_id: str, body: str) -> None:
     scan.items[item_id] = item.model_copy(update=update)
 
 
-def _find_in_line(
-    doc: Document, line: Span, shape: LineShape, ctx: _Context, *, meeting: bool
-) -> list[_Found]:
-    text = doc.text
+def _find_in_line(scan: _Scan, line: Span, shape: LineShape) -> list[_Found]:
+    ctx = scan.ctx
+    text = scan.doc.text
     listed = shape.marker > 0
     if not listed and not shape.explicit and _is_running_text(line.text):  # most of an article
         if ctx.list_only:
             ctx.mode, ctx.list_only = "", False
-        return _scan_prose(doc, line, ctx, meeting=meeting, whole_line=True)
+        return _scan_prose(scan, line, whole_line=True)
     if shape.heading and _update_context(line.text, ctx, explicit=shape.explicit):
         return []
     if not listed and ctx.list_only and not CHECKBOX.match(line.text):
@@ -155,13 +158,13 @@ def _find_in_line(
     if start >= line.end:
         return []
     content = text[start : line.end]
-    if explicit or (listed and _is_list_action(content, ctx, meeting=meeting)):
+    if explicit or (listed and _is_list_action(scan, content)):
         return [_item_with_tail(text, start, line.end, status, assigned)]
     if listed:
         return []
     if start == line.start:
-        return _scan_prose(doc, line, ctx, meeting=meeting, whole_line=True)
-    return _scan_prose(doc, Span(start, line.end, content), ctx, meeting=meeting)
+        return _scan_prose(scan, line, whole_line=True)
+    return _scan_prose(scan, Span(start, line.end, content))
 
 
 def _item_with_tail(
@@ -232,16 +235,19 @@ def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bo
     return status, start, explicit, assigned
 
 
-def _is_list_action(content: str, ctx: _Context, *, meeting: bool) -> bool:
-    if " " not in content or is_chatty(content) or not _has_two_words(content):
-        return False  # one token (a domain, a hash) is never a task
-    if ctx.mode == "rec":
-        return True
-    if ctx.mode == "blocked":
+def _is_list_action(scan: _Scan, content: str) -> bool:
+    mode = scan.ctx.mode
+    if mode == "blocked":
         return False
+    if " " not in content or (scan.chatty and is_chatty(content)):
+        return False
+    if not _has_two_words(content):
+        return False  # one token (a domain, a hash) is never a task
+    if mode == "rec":
+        return True
     if is_imperative(content) or is_recommendation(content):
         return True
-    return meeting and is_assignment(content)
+    return scan.meeting and is_assignment(content)
 
 
 def _has_two_words(content: str) -> bool:
@@ -250,10 +256,9 @@ def _has_two_words(content: str) -> bool:
     return first is not None and WORD.search(content, first.end()) is not None
 
 
-def _scan_prose(
-    doc: Document, line: Span, ctx: _Context, *, meeting: bool, whole_line: bool = False
-) -> list[_Found]:
+def _scan_prose(scan: _Scan, line: Span, *, whole_line: bool = False) -> list[_Found]:
     """Sentences of a line (or of what follows its markers) that state an action."""
+    ctx, meeting = scan.ctx, scan.meeting
     skip = rec_label_end(line.text)
     in_section = bool(skip) or (ctx.mode == "rec" and not ctx.list_only)
     if not meeting and not in_section and not has_advice_word(line.text):
@@ -263,19 +268,20 @@ def _scan_prose(
         speaker, skip = sp.group("name"), sp.end()
     sentences = [
         (s.start + (skip if s.start == line.start else 0), s.end)
-        for s in _sentences_of(doc, line, whole_line=whole_line)
+        for s in _sentences_of(scan.doc, line, whole_line=whole_line)
     ]
-    text = doc.text
+    text = scan.doc.text
     bodies = [text[start:end] for start, end in sentences]
-    recs = [is_recommendation(body) for body in bodies]
+    advisory = [has_advice_word(body) for body in bodies]  # no recommendation without one
+    recs = [adv and is_recommendation(body) for body, adv in zip(bodies, advisory, strict=True)]
     advice = in_section or sum(recs) >= _MIN_RECS_FOR_ADVICE
     found: list[_Found] = []
-    for (start, end), body, rec in zip(sentences, bodies, recs, strict=True):
+    for (start, end), body, rec, adv in zip(sentences, bodies, recs, advisory, strict=True):
         if found and found[-1].end <= start and is_meta_sentence(body):
             last = found[-1]
             found[-1] = _Found(last.start, last.end, last.status, last.speaker, tail_end=end)
         elif start < end and (
-            rec or _is_prose_action(body, in_section, meeting=meeting, advice=advice)
+            rec or _is_prose_action(scan, body, in_section, advice=advice and adv)
         ):
             found.append(_Found(start, end, ItemStatus.open, speaker))
     return found
@@ -290,17 +296,17 @@ def _sentences_of(doc: Document, span: Span, *, whole_line: bool) -> list[Span]:
     ]
 
 
-def _is_prose_action(sentence: str, in_section: bool, *, meeting: bool, advice: bool) -> bool:
-    """Everything but a recommendation (which the caller has already tested for)."""
-    if is_chatty(sentence):
-        return False
-    if advice and is_soft_recommendation(sentence):
-        return True
-    if in_section and is_imperative(sentence):
-        return True
-    if not meeting:
-        return False
-    return is_assignment(sentence) or FIRST_PERSON.match(sentence) is not None
+def _is_prose_action(scan: _Scan, sentence: str, in_section: bool, *, advice: bool) -> bool:
+    """Everything but a recommendation (which the caller has already tested for).
+
+    ``advice`` is true in a paragraph of advice, for a sentence with an advice word.
+    """
+    acts = (
+        (advice and is_soft_recommendation(sentence))
+        or (in_section and is_imperative(sentence))
+        or (scan.meeting and (is_assignment(sentence) or FIRST_PERSON.match(sentence) is not None))
+    )
+    return acts and not (scan.chatty and is_chatty(sentence))  # few sentences act: test last
 
 
 def _build_item(scan: _Scan, found: _Found) -> ActionItem | None:
