@@ -100,8 +100,12 @@ _PRIORITY_HINTS = (
     "possible",
     "permits",
     "nice",
-    "(",
-    "[",
+    "high)",  # "(high)", "[high]" and the others: a bracket alone is too common a hint
+    "high]",
+    "low)",
+    "low]",
+    "medium)",
+    "medium]",
 )
 _P_DIGIT = re.compile(r"p\d")
 _NOT_OWNERS = frozenset(

@@ -65,12 +65,51 @@ _RUNNING_TEXT_CHARS = 100
 _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a paragraph of advice
 
 
-@dataclass
 class _Context:
-    """Which section the scan is in: 'rec' (recommendations), 'blocked' (a list of things) or ''."""
+    """Which section the scan is in: 'rec' (recommendations), 'blocked' (a list of things) or ''.
 
-    mode: str = ""
-    list_only: bool = False  # a lead-in line's scope ends with its list
+    A heading line is kept as it is and read only when a later line asks for the section: in a
+    run of heading-like lines (a table's rows) only the last one needs reading.
+    """
+
+    __slots__ = ("_heading", "_list_only", "_mode")
+
+    def __init__(self) -> None:
+        self._mode = ""
+        self._list_only = False  # a lead-in line's scope ends with its list
+        self._heading: str | None = None  # the heading that opens the section, not yet read
+
+    @property
+    def mode(self) -> str:
+        if (heading := self._heading) is not None:
+            self._read(heading)
+        return self._mode
+
+    @property
+    def list_only(self) -> bool:
+        if (heading := self._heading) is not None:
+            self._read(heading)
+        return self._list_only
+
+    def enter(self, heading: str) -> None:
+        """Open the section of a heading line (``_opens_section`` said it does)."""
+        self._heading = heading
+
+    def leave(self) -> None:
+        """Close the section: the lines that follow are in none."""
+        self._heading, self._mode, self._list_only = None, "", False
+
+    def _read(self, line: str) -> None:
+        """Work out the section a heading line opens."""
+        self._heading = None
+        title = _clean_title(line)
+        if is_rec_heading(title):
+            self._mode = "rec"
+        elif _is_list_heading(title):
+            self._mode = "blocked"
+        else:
+            self._mode = ""
+        self._list_only = line.rstrip().endswith(":") and not is_markdown_heading(line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +184,13 @@ def _find_in_line(scan: _Scan, line: Span, shape: LineShape) -> list[_Found]:
     listed = shape.marker > 0
     if not listed and not shape.explicit and _is_running_text(line.text):  # most of an article
         if ctx.list_only:
-            ctx.mode, ctx.list_only = "", False
+            ctx.leave()
         return _scan_prose(scan, line, whole_line=True)
-    if shape.heading and _update_context(line.text, ctx, explicit=shape.explicit):
+    if shape.heading and _opens_section(line.text, explicit=shape.explicit):
+        ctx.enter(line.text)
         return []
     if not listed and ctx.list_only and not CHECKBOX.match(line.text):
-        ctx.mode, ctx.list_only = "", False
+        ctx.leave()
     start = line.start + shape.marker
     status, explicit, assigned = ItemStatus.open, False, None
     if shape.explicit:
@@ -185,8 +225,8 @@ def _is_running_text(line: str) -> bool:
     return len(line) > _RUNNING_TEXT_CHARS and line[0].isupper() and not line.endswith(":")
 
 
-def _update_context(line: str, ctx: _Context, *, explicit: bool) -> bool:
-    """Enter or leave a section on a heading line; True when it is one.
+def _opens_section(line: str, *, explicit: bool) -> bool:
+    """True when a heading line opens a section (and is no task itself).
 
     The caller has checked that ``is_heading(line)``; ``explicit`` is the line's shape (a
     heading has no list marker, so it tells whether CHECKBOX or PREFIX matches the line).
@@ -197,17 +237,7 @@ def _update_context(line: str, ctx: _Context, *, explicit: bool) -> bool:
         prefix = PREFIX.match(line)
         if prefix is not None and line[prefix.end() :].strip():
             return False
-    if is_bare_heading(line) and (is_imperative(line) or leading_owner(line)):
-        return False
-    title = _clean_title(line)
-    if is_rec_heading(title):
-        ctx.mode = "rec"
-    elif _is_list_heading(title):
-        ctx.mode = "blocked"
-    else:
-        ctx.mode = ""
-    ctx.list_only = line.rstrip().endswith(":") and not is_markdown_heading(line)
-    return True
+    return not (is_bare_heading(line) and (is_imperative(line) or leading_owner(line)))
 
 
 def _clean_title(line: str) -> str:

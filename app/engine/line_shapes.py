@@ -12,6 +12,8 @@ from app.engine.action_rules import CHECKBOX, PREFIX
 from app.engine.document import Document
 from app.engine.kind import LIST_MARKER, is_heading
 
+_SENTENCE_END = ".!;,"  # kind.is_heading: no heading but a Markdown one ends so
+
 
 class LineShape(NamedTuple):
     """The shape of one line of ``Document.lines`` (same index)."""
@@ -33,5 +35,8 @@ def _classify(doc: Document) -> list[LineShape]:
         marker = LIST_MARKER.match(text)
         start = marker.end() if marker else 0
         explicit = CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
-        shapes.append(LineShape(start, marker is None and is_heading(text), explicit))
+        # is_heading's first test, inline: a line that ends like a sentence is no heading
+        ends_sentence = text[-1] in _SENTENCE_END and text[0] != "#"
+        heading = marker is None and not ends_sentence and is_heading(text)
+        shapes.append(LineShape(start, heading, explicit))
     return shapes
