@@ -209,6 +209,14 @@ def is_meta_line(content: str) -> bool:
     return ("=" in content or ":" in content) and _META_LINE.match(content) is not None
 
 
+def may_say_who_owns(text: str) -> bool:
+    """Cheap pre-check over a whole text: False when no line of it can say 'Kwame owns it'.
+
+    Without it, only a line with ':' or '=' can be a field line or a meta sentence.
+    """
+    return _OWNS_CLAUSE.search(text) is not None
+
+
 def is_meta_sentence(sentence: str) -> bool:
     """True for a sentence that only says who owns the item before it ('Kwame owns it.')."""
     return _META_SENTENCE.match(sentence) is not None

@@ -12,6 +12,8 @@ from app.engine.action_rules import CHECKBOX, PREFIX
 from app.engine.document import Document
 from app.engine.kind import LIST_MARKER, is_heading
 
+_LIST_OPENERS = "-*•+▪◦‣("  # and a lower-case letter or a digit
+_TASK_OPENERS = frozenset("[aAcCdDfFnNtT")
 _SENTENCE_END = ".!;,"  # kind.is_heading: no heading but a Markdown one ends so
 
 
@@ -32,11 +34,27 @@ def _classify(doc: Document) -> list[LineShape]:
     shapes: list[LineShape] = []
     for line in doc.lines:
         text = line.text
-        marker = LIST_MARKER.match(text)
+        marker = LIST_MARKER.match(text) if _may_open_list(text[0]) else None
         start = marker.end() if marker else 0
-        explicit = CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
+        explicit = _opens_with_task(text, start)
         # is_heading's first test, inline: a line that ends like a sentence is no heading
         ends_sentence = text[-1] in _SENTENCE_END and text[0] != "#"
         heading = marker is None and not ends_sentence and is_heading(text)
         shapes.append(LineShape(start, heading, explicit))
     return shapes
+
+
+def _may_open_list(first: str) -> bool:
+    """Cheap pre-check for LIST_MARKER on a stripped line: the characters a marker opens with."""
+    return first in _LIST_OPENERS or "a" <= first <= "z" or first.isdigit()
+
+
+def _opens_with_task(text: str, start: int) -> bool:
+    """CHECKBOX or PREFIX at ``start``; each opens with '[' or one of a few letters.
+
+    PREFIX's case-blind words open with a, c, d, f, n or t, which no other character matches
+    case-blind (as "ſ" does "s").
+    """
+    if text[start : start + 1] not in _TASK_OPENERS:
+        return False
+    return CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
