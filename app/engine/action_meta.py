@@ -185,7 +185,8 @@ def _may_be_priority(lowered: str) -> bool:
 
 def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     """'Alice to patch …', '@bob will …' and (if ``labelled``) 'Alice Chen — patch …'."""
-    if not _may_open_with_person(content):
+    first = content[:1]  # both patterns open with a capital letter or an '@': test that inline
+    if not ("A" <= first <= "Z" or first == "@"):
         return None
     match = _LEADING_OWNER.match(content)
     if match is None and labelled:
@@ -198,23 +199,9 @@ def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     return Lead(owner=owner, verb=match.group("verb").lower())
 
 
-def _may_open_with_person(content: str) -> bool:
-    """Cheap pre-check for _LEADING_OWNER and _LABELLED_OWNER: a capital letter or an '@'."""
-    first = content[:1]
-    return "A" <= first <= "Z" or first == "@"
-
-
 def is_meta_line(content: str) -> bool:
     """True for a field line about the item above it ('Owner: Tom', '**Due:** 2024-05-15')."""
     return ("=" in content or ":" in content) and _META_LINE.match(content) is not None
-
-
-def may_say_who_owns(text: str) -> bool:
-    """Cheap pre-check over a whole text: False when no line of it can say 'Kwame owns it'.
-
-    Without it, only a line with ':' or '=' can be a field line or a meta sentence.
-    """
-    return _OWNS_CLAUSE.search(text) is not None
 
 
 def is_meta_sentence(sentence: str) -> bool:

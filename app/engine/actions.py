@@ -20,7 +20,6 @@ from app.engine.action_meta import (
     is_meta_line,
     is_meta_sentence,
     leading_owner,
-    may_say_who_owns,
     parse_meta,
 )
 from app.engine.action_rules import (
@@ -131,7 +130,6 @@ class _Scan:
     meeting: bool
     base: date | None
     chatty: bool  # some part of the text may be chatter: without, no is_chatty test is needed
-    owns: bool  # some line may say "Kwame owns it": without, a meta line holds ':' or '='
     ctx: _Context = field(default_factory=_Context)
     items: dict[str, ActionItem] = field(default_factory=dict)
     seen: set[tuple[str, str | None]] = field(default_factory=set)
@@ -143,9 +141,7 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     meeting = kind is BriefKind.meeting_notes
     base = header_date(doc) if meeting else None
     # A lower-cased line or sentence holds a chatter cue only where the lower-cased text does.
-    scan = _Scan(
-        doc, meeting, base, chatty=may_be_chatty(doc.lowered), owns=may_say_who_owns(doc.text)
-    )
+    scan = _Scan(doc, meeting, base, chatty=may_be_chatty(doc.lowered))
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         _scan_line(scan, line, shape)
     return list(scan.items.values())
@@ -153,7 +149,7 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
 
 def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     body = line.text[shape.marker :] if shape.marker else line.text
-    if _is_meta(scan, body):
+    if is_meta_line(body) or is_meta_sentence(body):
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)
         return
@@ -168,13 +164,6 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
         if item is not None:
             scan.items.setdefault(item.id, item)
             scan.open_id = item.id
-
-
-def _is_meta(scan: _Scan, body: str) -> bool:
-    """A field line ('Owner: Tom') or a meta sentence ('Kwame owns it.') about the item above."""
-    if not scan.owns and ":" not in body and "=" not in body:
-        return False
-    return is_meta_line(body) or is_meta_sentence(body)
 
 
 def _fill(scan: _Scan, item_id: str, body: str) -> None:

@@ -13,6 +13,8 @@ from app.engine.document import Document
 from app.engine.kind import LIST_MARKER, is_heading
 
 _LIST_OPENERS = "-*•+▪◦‣("  # and a lower-case letter or a digit
+# PREFIX's case-blind words open with a, c, d, f, n or t, which no other character matches
+# case-blind (as "ſ" does "s"); its "AI:" and "TODO" with A and T.
 _TASK_OPENERS = frozenset("[aAcCdDfFnNtT")
 _SENTENCE_END = ".!;,"  # kind.is_heading: no heading but a Markdown one ends so
 
@@ -34,27 +36,16 @@ def _classify(doc: Document) -> list[LineShape]:
     shapes: list[LineShape] = []
     for line in doc.lines:
         text = line.text
-        marker = LIST_MARKER.match(text) if _may_open_list(text[0]) else None
+        first = text[0]  # a marker opens with one of a few characters: test that inline
+        may_list = first in _LIST_OPENERS or "a" <= first <= "z" or first.isdigit()
+        marker = LIST_MARKER.match(text) if may_list else None
         start = marker.end() if marker else 0
-        explicit = _opens_with_task(text, start)
+        # CHECKBOX or PREFIX: each opens with '[' or a letter of _TASK_OPENERS
+        explicit = text[start : start + 1] in _TASK_OPENERS and (
+            CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
+        )
         # is_heading's first test, inline: a line that ends like a sentence is no heading
         ends_sentence = text[-1] in _SENTENCE_END and text[0] != "#"
         heading = marker is None and not ends_sentence and is_heading(text)
         shapes.append(LineShape(start, heading, explicit))
     return shapes
-
-
-def _may_open_list(first: str) -> bool:
-    """Cheap pre-check for LIST_MARKER on a stripped line: the characters a marker opens with."""
-    return first in _LIST_OPENERS or "a" <= first <= "z" or first.isdigit()
-
-
-def _opens_with_task(text: str, start: int) -> bool:
-    """CHECKBOX or PREFIX at ``start``; each opens with '[' or one of a few letters.
-
-    PREFIX's case-blind words open with a, c, d, f, n or t, which no other character matches
-    case-blind (as "ſ" does "s").
-    """
-    if text[start : start + 1] not in _TASK_OPENERS:
-        return False
-    return CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
