@@ -237,7 +237,8 @@ def _opens_section(line: str, *, explicit: bool) -> bool:
         prefix = PREFIX.match(line)
         if prefix is not None and line[prefix.end() :].strip():
             return False
-    return not (is_bare_heading(line) and (is_imperative(line) or leading_owner(line)))
+    # A task-like heading ("Patch the VPN", "Alice to call Bob") is a task, if it is bare.
+    return not ((is_imperative(line) or leading_owner(line)) and is_bare_heading(line))
 
 
 def _clean_title(line: str) -> str:
