@@ -149,7 +149,11 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
 
 def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     body = line.text[shape.marker :] if shape.marker else line.text
-    if is_meta_line(body) or is_meta_sentence(body):
+    # A field line holds ':' or '='; a meta sentence too, or opens with a name: test inline.
+    field_sign = ":" in body or "=" in body
+    if (field_sign and is_meta_line(body)) or (
+        (field_sign or "A" <= body[:1] <= "Z") and is_meta_sentence(body)
+    ):
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)
         return
