@@ -13,9 +13,9 @@ from app.engine.document import Document
 from app.engine.kind import LIST_MARKER, is_heading
 
 _LIST_OPENERS = "-*•+▪◦‣("  # and a lower-case letter or a digit
-# PREFIX's case-blind words open with a, c, d, f, n or t, which no other character matches
-# case-blind (as "ſ" does "s"); its "AI:" and "TODO" with A and T.
-_TASK_OPENERS = frozenset("[aAcCdDfFnNtT")
+# How PREFIX's forms open, lower-cased: action, follow-up, to-do/TODO, next step, AI:, done,
+# completed. No other character matches these letters case-blind (as "ſ" does "s").
+_TASK_STARTS = frozenset(["ac", "fo", "to", "ne", "ai", "do", "co"])
 _SENTENCE_END = ".!;,"  # kind.is_heading: no heading but a Markdown one ends so
 
 
@@ -40,8 +40,8 @@ def _classify(doc: Document) -> list[LineShape]:
         may_list = first in _LIST_OPENERS or "a" <= first <= "z" or first.isdigit()
         marker = LIST_MARKER.match(text) if may_list else None
         start = marker.end() if marker else 0
-        # CHECKBOX or PREFIX: each opens with '[' or a letter of _TASK_OPENERS
-        explicit = text[start : start + 1] in _TASK_OPENERS and (
+        head = text[start : start + 2]  # CHECKBOX opens with '[', PREFIX with _TASK_STARTS
+        explicit = (head[:1] == "[" or head.lower() in _TASK_STARTS) and (
             CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
         )
         # is_heading's first test, inline: a line that ends like a sentence is no heading
