@@ -9,7 +9,7 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import chain
 
@@ -75,13 +75,15 @@ class _Text:
     """The document as the link reader consults it, with its actors' types and names."""
 
     text: str
+    low: str | None  # ``lowered(text)``, when the whole document allows it
     types: list[ActorType]
     names: list[str]
 
     def gap(self, start: int, end: int) -> Gap:
         """``text[start:end]`` and its ``lowered`` form."""
         words = self.text[start:end]
-        return words, lowered(words)
+        low = self.low
+        return words, (low[start:end] if low is not None else lowered(words))
 
 
 Gap = tuple[str, str | None]  # some words of the text, and their lowercased form
@@ -93,7 +95,7 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     mentions = find_mentions(text, actors)
     if len(actors) < 2 or len(mentions) < 2:
         return []
-    at = _Text(text, [a.type for a in actors], [a.name for a in actors])
+    at = _Text(text, lowered_document(text), [a.type for a in actors], [a.name for a in actors])
     found: dict[tuple[object, ...], _Found] = {}
     for sentence, items in _sentences_with_pairs(doc, mentions, at):
         for link in _sentence_links(at, sentence, items):
@@ -117,49 +119,66 @@ def _sentences_with_pairs(
 ) -> list[tuple[Span, list[Mention]]]:
     """The sentences naming two actors or more ("this backdoor" counting as a mention)."""
     sentences = doc.sentences
-    per_sentence = by_sentence(doc.sentence_starts, mentions)  # keys in text order
+    starts = [m.start for m in mentions]
     referable = [kind in GROUPS or kind in SOFTWARE for kind in at.types]
-    anaphors = _Anaphors(at.text)
+    anaphors = _Anaphors(doc)
     result: list[tuple[Span, list[Mention]]] = []
-    seen: list[Mention] = []  # every mention so far; those of the last two sentences from ``lo``
-    lo = 0
-    for index, own in per_sentence.items():
-        if index < 0:
-            continue
-        items = own
-        sentence = sentences[index]
-        floor = sentences[index - 2].start if index >= 2 else sentences[0].start
-        if lo < len(seen) and seen[lo].start < floor:
-            lo = bisect_left(seen, floor, lo, key=_start)
-        candidates = anaphors.within(sentence)
-        if candidates is None or candidates:
-            recent = seen[lo:]
-            if any(referable[m.actor] for m in own) or any(referable[m.actor] for m in recent):
-                anaphora = _anaphora(at, sentence, recent, own, candidates)
-                if anaphora:  # the sentence's own mentions are in text order already
-                    items = sorted([*own, *anaphora], key=_start)
-        if len(items) > 1:
-            first = items[0].actor
-            if any(m.actor != first for m in items):
+    first = 0  # where the sentence's own mentions begin in ``mentions``
+    for index, own in by_sentence(doc.sentence_starts, mentions).items():
+        if index >= 0:
+            items, sentence = own, sentences[index]
+            candidates = anaphors.within(index, sentence)
+            if candidates is None or candidates:
+                floor = sentences[index - 2].start if index >= 2 else sentences[0].start
+                recent = mentions[bisect_left(starts, floor, 0, first) : first]
+                items = _with_anaphora(at, sentence, recent, own, candidates, referable)
+            if len(items) > 1 and _two_actors(items):
                 result.append((sentence, items))
-        seen.extend(own)
+        first += len(own)
     return result
+
+
+def _two_actors(items: list[Mention]) -> bool:
+    """Whether the mentions name more than one actor."""
+    actor = items[0].actor
+    return items[-1].actor != actor or any(m.actor != actor for m in items)
+
+
+def _with_anaphora(
+    at: _Text,
+    sentence: Span,
+    recent: list[Mention],
+    own: list[Mention],
+    candidates: list[int] | None,
+    referable: list[bool],
+) -> list[Mention]:
+    """The sentence's mentions and, in text order among them, the anaphora that refer back."""
+    if any(referable[m.actor] for m in own) or any(referable[m.actor] for m in recent):
+        anaphora = _anaphora(at, sentence, recent, own, candidates)
+        if anaphora:  # the sentence's own mentions are in text order already
+            return sorted([*own, *anaphora], key=_start)
+    return own
 
 
 class _Anaphors:
     """Where "this backdoor" / "the group" may stand, found once per document on demand."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, doc: Document) -> None:
+        self.text = text = doc.text
         cues = anaphor_cues(text)  # from the gazetteer pass, if it scanned this very text
         self.cues = sorted(cues) if cues is not None else None
         self.spaced = self.cues is not None and single_spaced_lines(text)
         self.found: list[int] | None = None  # from ``anaphor_starts``
+        # in a single-spaced text the cues are all there is: grouped by sentence at once
+        self.per_sentence = _per_sentence(doc, self.cues) if self.spaced else None
 
-    def within(self, sentence: Span) -> list[int] | None:
-        """Candidate offsets inside the sentence, or None when it has to be searched."""
+    def within(self, index: int, sentence: Span) -> list[int] | None:
+        """Candidate offsets inside the sentence (the index-th), or None when it has to be
+        searched."""
+        if self.per_sentence is not None:
+            return self.per_sentence.get(index, _NONE)
         cues = self.cues
-        if cues is not None and (self.spaced or single_spaced(sentence.text)):
+        if cues is not None and single_spaced(sentence.text):
             return starts_within(cues, sentence.start, sentence.end) if cues else cues
         if self.found is None:
             low = lowered_document(self.text)
@@ -167,6 +186,20 @@ class _Anaphors:
                 return None
             self.found = anaphor_starts(low)
         return starts_within(self.found, sentence.start, sentence.end)
+
+
+_NONE: list[int] = []  # (never changed)
+
+
+def _per_sentence(doc: Document, offsets: list[int] | None) -> dict[int, list[int]]:
+    """The offsets (sorted) grouped by the index of the sentence that holds them."""
+    sentences, starts = doc.sentences, doc.sentence_starts
+    grouped: dict[int, list[int]] = {}
+    for offset in offsets or ():
+        index = bisect_right(starts, offset) - 1
+        if index >= 0 and offset < sentences[index].end:
+            grouped.setdefault(index, []).append(offset)
+    return grouped
 
 
 def _start(mention: Mention) -> int:
@@ -261,16 +294,16 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
     if head.start - a.end > MAX_GAP:
         return None
     gap = at.gap(a.end, head.start)
-    if NEGATION.search(*gap):
+    if NEGATION.found(*gap):
         return None
-    before = at.gap(max(sentence.start, a.start - 60), a.start)
+    before = (max(sentence.start, a.start - 60), a.start)  # read only when a cue asks
     ta, tb = at.types[a.actor], at.types[b.actor]
     if ta in REPORTERS or tb in REPORTERS:
         return _reporting(at, sentence, a, b, gap, before)
     na, nb = at.names[a.actor], at.names[b.actor]
     if ta == ActorType.country and tb != ActorType.country and ADJACENT.match(*gap):
         return _link(sentence, nb, Relation.attributed_to, na, 0.6, a, b)
-    relation = _relation(ta, tb, gap, before)
+    relation = _relation(at, ta, tb, gap, before)
     if relation is None:
         return _coordinated(at, sentence, a, b)
     rel, forward, confidence = relation
@@ -279,39 +312,43 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
 
 
 def _relation(
-    ta: ActorType, tb: ActorType, gap: Gap, before: Gap
+    at: _Text, ta: ActorType, tb: ActorType, gap: Gap, before: tuple[int, int]
 ) -> tuple[Relation, bool, float] | None:
-    if ta in SOFTWARE and tb in BLAMED and DEVELOPED.search(*gap):
+    if ta in SOFTWARE and tb in BLAMED and DEVELOPED.found(*gap):
         return Relation.developed_by, True, 0.8
-    if tb in BLAMED and ATTRIBUTED.search(*gap):
+    if tb in BLAMED and ATTRIBUTED.found(*gap):
         return Relation.attributed_to, True, 0.8
     if ta in GROUPS and tb in SOFTWARE and USES.search(*gap):
         return Relation.uses, True, 0.8
-    if ta in SOFTWARE and tb in GROUPS and USED_BY.search(*gap):
+    if ta in SOFTWARE and tb in GROUPS and USED_BY.found(*gap):
         return Relation.uses, False, 0.8
     if ta in SOFTWARE and tb in SOFTWARE and SOFTWARE_CHAIN.search(*gap):
         return Relation.uses, True, 0.6
     if _CLASS[ta] == _CLASS[tb] and OVERLAPS.search(*gap):
         return Relation.overlaps_with, True, 0.7
-    if LINKED_STRONG.search(*gap) or (LINK_VERB_BEFORE.search(*before) and STARTS_TO.match(*gap)):
+    if LINKED_STRONG.search(*gap) or (
+        STARTS_TO.match(*gap) and LINK_VERB_BEFORE.found(*at.gap(*before))
+    ):
         return Relation.linked_to, True, 0.7
-    if LINKED_WEAK.search(*gap) or (ASSOCIATE_BEFORE.search(*before) and STARTS_WITH.match(*gap)):
+    if LINKED_WEAK.search(*gap) or (
+        STARTS_WITH.match(*gap) and ASSOCIATE_BEFORE.found(*at.gap(*before))
+    ):
         return Relation.linked_to, True, 0.6
     return None
 
 
 def _reporting(
-    at: _Text, sentence: Span, a: Mention, b: Mention, gap: Gap, before: Gap
+    at: _Text, sentence: Span, a: Mention, b: Mention, gap: Gap, before: tuple[int, int]
 ) -> _Found | None:
     ta, tb = at.types[a.actor], at.types[b.actor]
     if (ta in REPORTERS and tb in REPORTERS) or ActorType.country in (ta, tb):
         return None
     na, nb = at.names[a.actor], at.names[b.actor]
     if tb in REPORTERS:
-        if REPORTED.search(*gap):
+        if REPORTED.found(*gap):
             return _link(sentence, na, Relation.reported_by, nb, 0.8, a, b)
         return None
-    if ACCORDING_BEFORE.search(*before):
+    if ACCORDING_BEFORE.found(*at.gap(*before)):
         return _link(sentence, nb, Relation.reported_by, na, 0.8, a, b)
     if REPORTER_VERB.search(*gap):
         return _link(sentence, nb, Relation.reported_by, na, 0.6, a, b)
