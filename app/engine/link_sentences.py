@@ -39,19 +39,17 @@ def sentences_with_pairs(
     """
     sentences = doc.sentences
     starts = [m.start for m in mentions]
-    referable = [kind in GROUPS or kind in SOFTWARE for kind in kinds]
     anaphors = _Anaphors(doc)
     result: list[SentenceMentions] = []
     first = 0  # where the sentence's own mentions begin in ``mentions``
-    for index, own in by_sentence(doc.sentence_starts, mentions).items():
+    for index, own in by_sentence(doc.sentence_starts, mentions, starts):
         if index >= 0:
             items, sentence = own, sentences[index]
             candidates = anaphors.within(index, sentence)
             if candidates is None or candidates:
                 floor = sentences[index - 2].start if index >= 2 else sentences[0].start
                 recent = mentions[bisect_left(starts, floor, 0, first) : first]
-                if any(referable[m.actor] for m in own) or any(referable[m.actor] for m in recent):
-                    items = _with_anaphora(doc.text, kinds, sentence, recent, own, candidates)
+                items = _with_anaphora(doc.text, kinds, sentence, recent, own, candidates)
             if len(items) > 1 and _two_actors(items):
                 result.append((sentence, items))
         first += len(own)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.engine.actor_patterns import lowered, lowered_document
-from app.engine.brief import Actor, ActorType, Link, Relation
+from app.engine.brief import Actor, ActorType, Evidence, Link, Relation
 from app.engine.document import Document, Span
 from app.engine.link_cues import (
     ACCORDING_BEFORE,
@@ -104,6 +104,17 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     found: dict[tuple[str, str, str], _Found] = {}
     for sentence, items in sentences_with_pairs(doc, mentions, at.kinds):
         _read_sentence(at, sentence, items, found)
+    return _models(text, list(found.values()))
+
+
+def _models(text: str, found: list[_Found]) -> list[Link]:
+    """The links as models. Links read in one sentence quote the same span: its ``Evidence``
+    is made once and shared (fewer objects to validate, and for the collector to walk)."""
+    evidence = {
+        span: Evidence.model_validate(evidence_payload(text, *span))
+        for f in found
+        for span in f.spans
+    }
     return [
         Link.model_validate(
             {
@@ -111,10 +122,10 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
                 "relation": f.relation,
                 "target": f.target,
                 "confidence": f.confidence,
-                "evidence": [evidence_payload(text, start, end) for start, end in f.spans],
+                "evidence": [evidence[span] for span in f.spans],
             }
         )
-        for f in found.values()
+        for f in found
     ]
 
 
