@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import TypeAdapter
+
 from app.engine.actor_patterns import lowered, lowered_document
 from app.engine.brief import Actor, ActorType, Evidence, Link, Relation
 from app.engine.document import Document, Span
@@ -115,8 +117,8 @@ def _models(text: str, found: list[_Found]) -> list[Link]:
         for f in found
         for span in f.spans
     }
-    return [
-        Link.model_validate(
+    return _LINKS.validate_python(
+        [
             {
                 "source": f.source,
                 "relation": f.relation,
@@ -124,9 +126,12 @@ def _models(text: str, found: list[_Found]) -> list[Link]:
                 "confidence": f.confidence,
                 "evidence": [evidence[span] for span in f.spans],
             }
-        )
-        for f in found
-    ]
+            for f in found
+        ]
+    )
+
+
+_LINKS = TypeAdapter(list[Link])  # all of a document's links validated in one call
 
 
 def _read_sentence(
@@ -266,26 +271,24 @@ def _add(
     b: Mention,
 ) -> None:
     """Merge the link into ``found``: one per (source, relation, target), either way round
-    for a symmetric relation, with up to five quotes around ``a`` and ``b``."""
+    for a symmetric relation, with up to five quotes: the sentence, or when it is long the
+    words around ``a`` and ``b``."""
     source, relation, target, confidence = verdict
     if source == target:
         return
-    span = _quote(sentence, a, b)
-    ends = (target, source) if relation in SYMMETRIC and target < source else (source, target)
-    key = (relation, *ends)
+    start, end = sentence.start, sentence.end
+    if end - start > MAX_QUOTE:
+        start = max(start, min(a.start, b.start) - 60)
+        end = min(end, max(a.end, b.end) + 60)
+    if relation in SYMMETRIC and target < source:
+        key = (relation, target, source)
+    else:
+        key = (relation, source, target)
     existing = found.get(key)
     if existing is None:
-        found[key] = _Found(source, relation, target, confidence, [span])
+        found[key] = _Found(source, relation, target, confidence, [(start, end)])
         return
     existing.confidence = max(existing.confidence, confidence)
     spans = existing.spans
-    if span not in spans and len(spans) < 5:
-        spans.append(span)
-
-
-def _quote(sentence: Span, a: Mention, b: Mention) -> tuple[int, int]:
-    if sentence.end - sentence.start <= MAX_QUOTE:
-        return sentence.start, sentence.end
-    start = max(sentence.start, min(a.start, b.start) - 60)
-    end = min(sentence.end, max(a.end, b.end) + 60)
-    return start, end
+    if (start, end) not in spans and len(spans) < 5:
+        spans.append((start, end))
