@@ -111,12 +111,11 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
 
 def _models(text: str, found: list[_Found]) -> list[Link]:
     """The links as models. Links read in one sentence quote the same span: its ``Evidence``
-    is made once and shared (fewer objects to validate, and for the collector to walk)."""
-    evidence = {
-        span: Evidence.model_validate(evidence_payload(text, *span))
-        for f in found
-        for span in f.spans
-    }
+    is made once and shared (fewer objects to validate, and for the collector to walk), and
+    each kind of model is validated in one call for the whole document."""
+    spans = list(dict.fromkeys(span for f in found for span in f.spans))
+    made = _EVIDENCE.validate_python([evidence_payload(text, *span) for span in spans])
+    evidence = dict(zip(spans, made, strict=True))
     return _LINKS.validate_python(
         [
             {
@@ -131,7 +130,8 @@ def _models(text: str, found: list[_Found]) -> list[Link]:
     )
 
 
-_LINKS = TypeAdapter(list[Link])  # all of a document's links validated in one call
+_EVIDENCE = TypeAdapter(list[Evidence])
+_LINKS = TypeAdapter(list[Link])
 
 
 def _read_sentence(
