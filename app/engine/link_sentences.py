@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from itertools import chain
+from operator import attrgetter
 
 from app.engine.actor_patterns import lowered_document
 from app.engine.actors import anaphor_cues
@@ -132,8 +133,7 @@ def _with_anaphora(
                 break
     if not found:
         return own
-    return sorted([*own, *found], key=_start)  # (own mentions are in text order already)
+    return sorted([*own, *found], key=_START)  # (own mentions are in text order already)
 
 
-def _start(mention: Mention) -> int:
-    return mention.start
+_START = attrgetter("start")

@@ -90,10 +90,14 @@ class _Text:
         return cls(text, lowered_document(text), kinds, classes, [a.name for a in actors])
 
     def gap(self, start: int, end: int) -> Gap:
-        """``text[start:end]`` and its ``lowered`` form."""
-        words = self.text[start:end]
+        """``text[start:end]`` and its ``lowered`` form (the cues read the words as written
+        only when there is none, so then the lowered form stands for both)."""
         low = self.low
-        return words, (low[start:end] if low is not None else lowered(words))
+        if low is not None:
+            words = low[start:end]
+            return words, words
+        words = self.text[start:end]
+        return words, lowered(words)
 
 
 def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
@@ -195,12 +199,12 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
         return None
     before = (max(sentence.start, a.start - 60), a.start)  # read only when a cue asks
     ka, kb = at.kinds[a.actor], at.kinds[b.actor]
-    if ka in REPORTERS or kb in REPORTERS:
-        return _reporting(at, a, b, gap, before)
     na, nb = at.names[a.actor], at.names[b.actor]
+    if ka in REPORTERS or kb in REPORTERS:
+        return _reporting(at, ka, kb, na, nb, gap, before)
     if ka == COUNTRY and kb != COUNTRY and ADJACENT.match(*gap):
         return nb, REL_ATTRIBUTED_TO, na, 0.6
-    relation = _relation(at, a, b, gap, before)
+    relation = _relation(at, ka, kb, a, b, gap, before)
     if relation is None:
         return _coordinated(at, sentence, a, b)
     rel, forward, confidence = relation
@@ -208,9 +212,10 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
 
 
 def _relation(
-    at: _Text, a: Mention, b: Mention, gap: Gap, before: tuple[int, int]
+    at: _Text, ka: str, kb: str, a: Mention, b: Mention, gap: Gap, before: tuple[int, int]
 ) -> tuple[str, bool, float] | None:
-    ka, kb = at.kinds[a.actor], at.kinds[b.actor]
+    """(relation, whether ``a`` is its source, confidence) between ``a`` (of kind ``ka``)
+    and ``b`` (of kind ``kb``), neither a reporter."""
     if ka in SOFTWARE and kb in BLAMED and DEVELOPED.found(*gap):
         return REL_DEVELOPED_BY, True, 0.8
     if kb in BLAMED and ATTRIBUTED.found(*gap):
@@ -235,12 +240,12 @@ def _relation(
 
 
 def _reporting(
-    at: _Text, a: Mention, b: Mention, gap: Gap, before: tuple[int, int]
+    at: _Text, ka: str, kb: str, na: str, nb: str, gap: Gap, before: tuple[int, int]
 ) -> Verdict | None:
-    ka, kb = at.kinds[a.actor], at.kinds[b.actor]
+    """ "A reported by V" / "V reports A": a vendor or agency (one of the two) reports on
+    the other, named ``na`` (of kind ``ka``) and ``nb`` (of kind ``kb``)."""
     if (ka in REPORTERS and kb in REPORTERS) or COUNTRY in (ka, kb):
         return None
-    na, nb = at.names[a.actor], at.names[b.actor]
     if kb in REPORTERS:
         return (na, REL_REPORTED_BY, nb, 0.8) if REPORTED.found(*gap) else None
     if ACCORDING_BEFORE.found(*at.gap(*before)):
