@@ -46,6 +46,7 @@ from app.engine.payloads import evidence_payload
 
 MAX_GAP = 250
 MAX_QUOTE = 400
+# Actor kinds as plain strings (``ActorType`` values), as in ``link_sentences``.
 REPORTERS = frozenset({ActorType.security_vendor.value, ActorType.government.value})
 BLAMED = frozenset({ActorType.threat_actor.value, ActorType.country.value})
 COUNTRY = ActorType.country.value
@@ -67,7 +68,7 @@ class _Found:
     """A link before it becomes a pydantic model: cheap to make and to merge."""
 
     source: str
-    relation: str
+    relation: str  # a ``Relation`` value
     target: str
     confidence: float
     spans: list[tuple[int, int]]
@@ -85,6 +86,7 @@ class _Text:
 
     @classmethod
     def of(cls, text: str, actors: list[Actor]) -> _Text:
+        """The text and, by actor index, the kinds, classes and names of ``actors``."""
         kinds = [a.type.value for a in actors]
         classes = ["software" if kind in SOFTWARE else kind for kind in kinds]
         return cls(text, lowered_document(text), kinds, classes, [a.name for a in actors])
