@@ -60,6 +60,7 @@ REL_USES = Relation.uses.value
 SYMMETRIC = frozenset({REL_LINKED_TO, REL_OVERLAPS_WITH, Relation.related_to.value})
 
 Verdict = tuple[str, str, str, float]  # source, relation, target, confidence
+Span2 = tuple[int, int]  # start and end offsets in the text
 Gap = tuple[str, str | None]  # some words of the text, and their lowercased form
 
 
@@ -71,7 +72,7 @@ class _Found:
     relation: str  # a ``Relation`` value
     target: str
     confidence: float
-    spans: list[tuple[int, int]]
+    spans: list[Span2]
 
 
 @dataclass(slots=True)
@@ -145,6 +146,8 @@ def _read_sentence(
 ) -> None:
     """Add the links between the sentence's mentions to ``found``."""
     kinds, classes, text = at.kinds, at.classes, at.text
+    # what every link read here quotes, unless the sentence is too long to quote whole
+    whole = (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
     last = len(items) - 1
     head = 0  # where the list "A, B, and C" that ends with items[j] begins
     for j, later in enumerate(items):
@@ -161,13 +164,13 @@ def _read_sentence(
                 continue
             verdict = _classify(at, sentence, earlier, items[head], later)
             if verdict is not None:
-                _add(found, verdict, sentence, earlier, later)
+                _add(found, verdict, whole or _quote(sentence, earlier, later))
             if kinds[earlier.actor] != COUNTRY or _blocks(at, items, i):
                 break
         if head < j:  # "between A and B" inside a coordinated list
             verdict = _coordinated(at, sentence, items[head], later)
             if verdict is not None:
-                _add(found, verdict, sentence, items[head], later)
+                _add(found, verdict, whole or _quote(sentence, items[head], later))
 
 
 def _modifies_next(at: _Text, items: list[Mention], j: int) -> bool:
@@ -270,32 +273,31 @@ def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict |
     return at.names[a.actor], relation, at.names[b.actor], 0.6
 
 
-def _add(
-    found: dict[tuple[str, str, str], _Found],
-    verdict: Verdict,
-    sentence: Span,
-    a: Mention,
-    b: Mention,
-) -> None:
+def _add(found: dict[tuple[str, str, str], _Found], verdict: Verdict, span: Span2) -> None:
     """Merge the link into ``found``: one per (source, relation, target), either way round
-    for a symmetric relation, with up to five quotes: the sentence, or when it is long the
-    words around ``a`` and ``b``."""
+    for a symmetric relation, with up to five quotes (``span`` is this one's)."""
     source, relation, target, confidence = verdict
     if source == target:
         return
-    start, end = sentence.start, sentence.end
-    if end - start > MAX_QUOTE:
-        start = max(start, min(a.start, b.start) - 60)
-        end = min(end, max(a.end, b.end) + 60)
     if relation in SYMMETRIC and target < source:
         key = (relation, target, source)
     else:
         key = (relation, source, target)
     existing = found.get(key)
     if existing is None:
-        found[key] = _Found(source, relation, target, confidence, [(start, end)])
+        found[key] = _Found(source, relation, target, confidence, [span])
         return
     existing.confidence = max(existing.confidence, confidence)
     spans = existing.spans
-    if (start, end) not in spans and len(spans) < 5:
-        spans.append((start, end))
+    if span not in spans and len(spans) < 5:
+        spans.append(span)
+
+
+def _quote(sentence: Span, a: Mention, b: Mention) -> Span2:
+    """What a link between ``a`` and ``b`` quotes: the sentence, or when it is long the
+    words around them."""
+    if sentence.end - sentence.start <= MAX_QUOTE:
+        return sentence.start, sentence.end
+    start = max(sentence.start, min(a.start, b.start) - 60)
+    end = min(sentence.end, max(a.end, b.end) + 60)
+    return start, end
