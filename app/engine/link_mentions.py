@@ -53,9 +53,12 @@ def _without_overlaps(hits: list[tuple[int, int, int]]) -> list[Mention]:
     last_end = -1
     for start, neg_end, actor in hits:
         if start >= last_end:
-            mentions.append(Mention(start, -neg_end, actor))
             last_end = -neg_end
+            mentions.append(_new(Mention, (start, last_end, actor)))
     return mentions
+
+
+_new = tuple.__new__  # a Mention without the Python-level ``__new__`` of a named tuple
 
 
 def by_sentence(
