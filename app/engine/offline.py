@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Callable
+from functools import cache
 from typing import TypeVar
 
 from app.engine.actions import find_action_items
@@ -34,6 +36,22 @@ class OfflineExtractor:
         """Load the gazetteer and the IOC parser now, so the first document does not wait."""
         load_gazetteer()
         scan_indicators("warm-up: 192.0.2.1 example[.]com")
+        _freeze_long_lived()
+
+
+@cache  # once a process: see below
+def _freeze_long_lived() -> None:
+    """Keep the garbage collector's full passes off what was loaded at start, once a process.
+
+    The gazetteer, the IOC parser's grammar and the imported modules are a large graph of
+    containers that lives as long as the process and can never be garbage, yet every full
+    collection walked all of it: about 0.6 CPU s per 5 MB of documents, half the collector's
+    time. gc.freeze() moves every object alive now into a generation no collection looks at;
+    collecting first keeps garbage out of it. Only the first warm-up freezes, so objects made
+    later (an app built per test, say) are never frozen and stay collectable.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def extract_offline(doc: Document) -> Brief:
