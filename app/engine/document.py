@@ -121,7 +121,7 @@ class Document:
 
     @cached_property
     def paragraphs(self) -> list[Span]:
-        return split_paragraphs(self.text)
+        return _paragraphs_of_lines(self.text, self.lines)
 
     @cached_property
     def sentences(self) -> list[Span]:
@@ -170,6 +170,26 @@ def split_paragraphs(text: str) -> list[Span]:
         pos = match.end()
     _append_trimmed(spans, text, pos, len(text))
     return spans
+
+
+def _paragraphs_of_lines(text: str, lines: list[Span]) -> list[Span]:
+    """The spans ``split_paragraphs`` finds, from the lines: a run of lines no blank line
+    separates is a paragraph (a one-line paragraph is that line's span)."""
+    spans: list[Span] = []
+    if not lines:
+        return spans
+    first = last = lines[0]
+    for line in lines[1:]:
+        if text.count("\n", last.end, line.start) > 1:  # a blank line between them
+            spans.append(_join_lines(text, first, last))
+            first = line
+        last = line
+    spans.append(_join_lines(text, first, last))
+    return spans
+
+
+def _join_lines(text: str, first: Span, last: Span) -> Span:
+    return first if first is last else Span(first.start, last.end, text[first.start : last.end])
 
 
 def split_sentences(text: str) -> list[Span]:
