@@ -240,12 +240,12 @@ def _split_lines(text: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     for raw in text.split("\n"):
-        start = pos
-        pos += len(raw) + 1
+        size = len(raw)
         line = raw.strip()
         if line:
-            start += len(raw) - len(raw.lstrip())
+            start = pos if len(line) == size else pos + size - len(raw.lstrip())
             spans.append(Span(start, start + len(line), line))
+        pos += size + 1
     return spans
 
 
