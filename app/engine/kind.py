@@ -75,12 +75,10 @@ _SPEAKER_LINE = re.compile(
     r"\n[ \t]*(?:[-*•]\s+)?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)[ \t]*:[ \t]+\S"
 )
 _LIST_LINE = re.compile(r"\n[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))[ \t]+")
-# A paragraph line that is no prose: a list item or "Name: said"; runs on "\n" + paragraph (the
-# line-bound form of LIST_MARKER and _SPEAKER: no \s may cross a line break).
-_NOT_PROSE_LINE = re.compile(
-    r"\n(?:[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))[ \t]+|"
-    r"(?:[-*•][^\S\n]+)?[A-Z][a-z]+(?: [A-Z][a-z]+)?[^\S\n]*:[^\S\n]+\S)"
-)
+# A paragraph line that is no prose: a list item, or a speaker's "Name: says". It runs on
+# "\n" + paragraph, one match attempt per line; [^\S\n] keeps white space from crossing a line.
+_SPEAKER_OPENER = r"(?:[-*•][^\S\n]+)?[A-Z][a-z]+(?: [A-Z][a-z]+)?[^\S\n]*:[^\S\n]+\S"
+_NOT_PROSE_LINE = re.compile(rf"\n(?:{LIST_MARKER.pattern}|{_SPEAKER_OPENER})")
 _PROSE_MIN_WORDS = 40
 _DIGIT = re.compile(r"\d")
 _TERMINAL = (".", "!", "?", ";", ",")
