@@ -40,6 +40,28 @@ _EVENT_DUE = re.compile(
     rf"(?P<date>{_ABSOLUTE})\b"
 )
 _DUE_WORDS = ("due", "by", "before", "deadline", "until", "later", "eta")
+# Every date _DUE, _EVENT_DUE and _LOOSE can find holds a digit (each _ABSOLUTE form does) or
+# one of these words (each _RELATIVE form does): a cheap pre-check on lower-cased text.
+_DIGIT = re.compile(r"\d")
+_RELATIVE_WORDS = (
+    "day",
+    "week",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+    "tomorrow",
+    "tonight",
+    "eod",
+    "eow",
+    "eom",
+    "cob",
+    "fortnight",
+)
+_LOOSE_WORDS = _RELATIVE_WORDS[:-2]  # "cob" and "fortnight" are no _LOOSE dates
 _LOOSE = re.compile(
     rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
     rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
@@ -90,6 +112,8 @@ def header_date(doc: Document) -> date | None:
 def find_due(content: str, base: date | None) -> str | None:
     """The ISO due date an item's words state ("by Friday", "due 12 May"), else None."""
     lowered = content.lower()
+    if not _may_hold_date(lowered):  # most items name no date at all
+        return None
     for match in _DUE.finditer(lowered) if _may_be_due(lowered) else ():
         resolved = resolve_date(match.group("date"), base)
         if resolved:
@@ -100,7 +124,7 @@ def find_due(content: str, base: date | None) -> str | None:
         resolved = resolve_date(event.group("date"), base)
         if resolved:
             return resolved
-    loose = _LOOSE.search(lowered) if base is not None else None
+    loose = _LOOSE.search(lowered) if base is not None and _may_be_loose(lowered) else None
     return resolve_date(loose.group("date"), base) if loose else None
 
 
@@ -112,9 +136,28 @@ def _may_be_due(lowered: str) -> bool:
     return False
 
 
+def _may_hold_date(lowered: str) -> bool:
+    """Cheap pre-check for every date pattern: a digit or a relative-date word."""
+    if _DIGIT.search(lowered) is not None:  # one scan in C settles most texts
+        return True
+    for word in _RELATIVE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
+        if word in lowered:
+            return True
+    return False
+
+
+def _may_be_loose(lowered: str) -> bool:
+    """Cheap pre-check for _LOOSE: each of its dates holds one of these words (no digit)."""
+    for word in _LOOSE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
+        if word in lowered:
+            return True
+    return False
+
+
 def has_due_phrase(text: str) -> bool:
     """True when the text holds a due-date phrase ("by Friday", "due 12 May")."""
-    return _DUE.search(text.lower()) is not None
+    lowered = text.lower()
+    return _may_hold_date(lowered) and _DUE.search(lowered) is not None
 
 
 def resolve_date(phrase: str, base: date | None) -> str | None:

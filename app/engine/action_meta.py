@@ -36,6 +36,11 @@ _OWNS = re.compile(
     rf"\b(?P<owner>{_NAME})\s+(?:owns|will\s+own|is\s+owning|takes|has|is\s+on|picks\s+up)\s+"
     r"(?:it|this|that)\b"
 )
+# What every _OWNS match holds, opening with a character class so the search skips ahead fast
+# (a pattern that opens with \b is tried at every position).
+_OWNS_CLAUSE = re.compile(
+    r"\s(?:owns|will\s+own|is\s+owning|takes|has|is\s+on|picks\s+up)\s+(?:it|this|that)\b"
+)
 _META_SENTENCE = re.compile(
     rf"^(?:{_NAME}\s+(?:owns|will\s+own|is\s+owning|takes|is\s+on|picks\s+up)\s+(?:it|this|that)\b|"
     r"(?i:owners?|assignee|due(?:\s+date)?|deadline|eta)\s*[:=])"
@@ -52,6 +57,11 @@ _META_CLAUSE = re.compile(
     r"\[(?:p[0-4]|high|medium|low|urgent|critical)\]|"
     r"[,;]\s*(?:urgent|asap|critical|p[0-4]|(?:high|medium|low)[- ]priority)\W*$)",
     re.IGNORECASE,
+)
+# _META_CLAUSE less its leading separator: a clause holds one. Searching for this first is far
+# faster, as a pattern opening with "\s*" is tried in full at every position.
+_META_CLAUSE_BODY = re.compile(
+    _META_CLAUSE.pattern.removeprefix(r"\s*(?:[-–—|;,]\s*)?"), re.IGNORECASE
 )
 _OWNER_HINTS = ("owner", "assign", "responsible", "who", "owned by")
 # Words without which no trailing metadata clause can match: a cheap pre-check.
@@ -90,8 +100,12 @@ _PRIORITY_HINTS = (
     "possible",
     "permits",
     "nice",
-    "(",
-    "[",
+    "high)",  # "(high)", "[high]" and the others: a bracket alone is too common a hint
+    "high]",
+    "low)",
+    "low]",
+    "medium)",
+    "medium]",
 )
 _P_DIGIT = re.compile(r"p\d")
 _NOT_OWNERS = frozenset(
@@ -171,6 +185,9 @@ def _may_be_priority(lowered: str) -> bool:
 
 def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     """'Alice to patch …', '@bob will …' and (if ``labelled``) 'Alice Chen — patch …'."""
+    first = content[:1]  # both patterns open with a capital letter or an '@': test that inline
+    if not ("A" <= first <= "Z" or first == "@"):
+        return None
     match = _LEADING_OWNER.match(content)
     if match is None and labelled:
         match = _LABELLED_OWNER.match(content)
@@ -218,7 +235,7 @@ def _loose_owner(content: str, speaker: str | None) -> str | None:
         return _clean_owner(lead.owner)
     if speaker and FIRST_PERSON.match(content):
         return speaker
-    owns = _OWNS.search(content)
+    owns = _OWNS.search(content) if _OWNS_CLAUSE.search(content) else None
     return _clean_owner(owns.group("owner")) if owns else None
 
 
@@ -229,7 +246,9 @@ def _clean_owner(raw: str) -> str | None:
 
 def _meta_cut(content: str) -> int:
     cut = len(content)
-    clauses = _holds_any(content.lower(), _META_HINTS)
+    clauses = (
+        _holds_any(content.lower(), _META_HINTS) and _META_CLAUSE_BODY.search(content) is not None
+    )
     for match in _META_CLAUSE.finditer(content) if clauses else ():
         if len(content[: match.start()].split()) >= 2:
             cut = match.start()

@@ -34,6 +34,7 @@ from app.engine.action_rules import (
     is_rec_heading,
     is_recommendation,
     is_soft_recommendation,
+    may_be_chatty,
     rec_label_end,
 )
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, action_item_id
@@ -57,17 +58,58 @@ _LIST_HEADING = re.compile(
     r"techniques|samples|files|infrastructure|vulnerabilit(?:y|ies)|cves?)\b",
     re.IGNORECASE,
 )
+# The same pattern without IGNORECASE, for lower-cased ASCII text (where the two agree).
+_LIST_HEADING_LOW = re.compile(_LIST_HEADING.pattern)
 _SPEAKER = re.compile(r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*:\s+")
 _RUNNING_TEXT_CHARS = 100
 _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a paragraph of advice
 
 
-@dataclass
 class _Context:
-    """Which section the scan is in: 'rec' (recommendations), 'blocked' (a list of things) or ''."""
+    """Which section the scan is in: 'rec' (recommendations), 'blocked' (a list of things) or ''.
 
-    mode: str = ""
-    list_only: bool = False  # a lead-in line's scope ends with its list
+    A heading line is kept as it is and read only when a later line asks for the section: in a
+    run of heading-like lines (a table's rows) only the last one needs reading.
+    """
+
+    __slots__ = ("_heading", "_list_only", "_mode")
+
+    def __init__(self) -> None:
+        self._mode = ""
+        self._list_only = False  # a lead-in line's scope ends with its list
+        self._heading: str | None = None  # the heading that opens the section, not yet read
+
+    @property
+    def mode(self) -> str:
+        if (heading := self._heading) is not None:
+            self._read(heading)
+        return self._mode
+
+    @property
+    def list_only(self) -> bool:
+        if (heading := self._heading) is not None:
+            self._read(heading)
+        return self._list_only
+
+    def enter(self, heading: str) -> None:
+        """Open the section of a heading line (``_opens_section`` said it does)."""
+        self._heading = heading
+
+    def leave(self) -> None:
+        """Close the section: the lines that follow are in none."""
+        self._heading, self._mode, self._list_only = None, "", False
+
+    def _read(self, line: str) -> None:
+        """Work out the section a heading line opens."""
+        self._heading = None
+        title = _clean_title(line)
+        if is_rec_heading(title):
+            self._mode = "rec"
+        elif _is_list_heading(title):
+            self._mode = "blocked"
+        else:
+            self._mode = ""
+        self._list_only = line.rstrip().endswith(":") and not is_markdown_heading(line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +129,7 @@ class _Scan:
     doc: Document
     meeting: bool
     base: date | None
+    chatty: bool  # some part of the text may be chatter: without, no is_chatty test is needed
     ctx: _Context = field(default_factory=_Context)
     items: dict[str, ActionItem] = field(default_factory=dict)
     seen: set[tuple[str, str | None]] = field(default_factory=set)
@@ -96,7 +139,9 @@ class _Scan:
 def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     """Return the action items the document states, in document order, each once."""
     meeting = kind is BriefKind.meeting_notes
-    scan = _Scan(doc, meeting, header_date(doc) if meeting else None)
+    base = header_date(doc) if meeting else None
+    # A lower-cased line or sentence holds a chatter cue only where the lower-cased text does.
+    scan = _Scan(doc, meeting, base, chatty=may_be_chatty(doc.lowered))
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         _scan_line(scan, line, shape)
     return list(scan.items.values())
@@ -104,13 +149,17 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
 
 def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     body = line.text[shape.marker :] if shape.marker else line.text
-    if is_meta_line(body) or is_meta_sentence(body):
+    # A field line holds ':' or '='; a meta sentence too, or opens with a name: test inline.
+    field_sign = ":" in body or "=" in body
+    if (field_sign and is_meta_line(body)) or (
+        (field_sign or "A" <= body[:1] <= "Z") and is_meta_sentence(body)
+    ):
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)
         return
     scan.open_id = None
     text = scan.doc.text
-    for found in _find_in_line(scan.doc, line, shape, scan.ctx, meeting=scan.meeting):
+    for found in _find_in_line(scan, line, shape):
         key = (text[found.start : found.end], found.speaker)
         if key in scan.seen:  # a repeated line yields its item once, cheaply
             continue
@@ -133,19 +182,19 @@ def _fill(scan: _Scan, item_id: str, body: str) -> None:
     scan.items[item_id] = item.model_copy(update=update)
 
 
-def _find_in_line(
-    doc: Document, line: Span, shape: LineShape, ctx: _Context, *, meeting: bool
-) -> list[_Found]:
-    text = doc.text
+def _find_in_line(scan: _Scan, line: Span, shape: LineShape) -> list[_Found]:
+    ctx = scan.ctx
+    text = scan.doc.text
     listed = shape.marker > 0
     if not listed and not shape.explicit and _is_running_text(line.text):  # most of an article
         if ctx.list_only:
-            ctx.mode, ctx.list_only = "", False
-        return _scan_prose(doc, line, ctx, meeting=meeting, whole_line=True)
-    if shape.heading and _update_context(line.text, ctx):
+            ctx.leave()
+        return _scan_prose(scan, line, whole_line=True)
+    if shape.heading and _opens_section(line.text, explicit=shape.explicit):
+        ctx.enter(line.text)
         return []
     if not listed and ctx.list_only and not CHECKBOX.match(line.text):
-        ctx.mode, ctx.list_only = "", False
+        ctx.leave()
     start = line.start + shape.marker
     status, explicit, assigned = ItemStatus.open, False, None
     if shape.explicit:
@@ -153,13 +202,13 @@ def _find_in_line(
     if start >= line.end:
         return []
     content = text[start : line.end]
-    if explicit or (listed and _is_list_action(content, ctx, meeting=meeting)):
+    if explicit or (listed and _is_list_action(scan, content)):
         return [_item_with_tail(text, start, line.end, status, assigned)]
     if listed:
         return []
     if start == line.start:
-        return _scan_prose(doc, line, ctx, meeting=meeting, whole_line=True)
-    return _scan_prose(doc, Span(start, line.end, content), ctx, meeting=meeting)
+        return _scan_prose(scan, line, whole_line=True)
+    return _scan_prose(scan, Span(start, line.end, content))
 
 
 def _item_with_tail(
@@ -180,27 +229,32 @@ def _is_running_text(line: str) -> bool:
     return len(line) > _RUNNING_TEXT_CHARS and line[0].isupper() and not line.endswith(":")
 
 
-def _update_context(line: str, ctx: _Context) -> bool:
-    """Enter or leave a section on a heading line; True when it is one.
+def _opens_section(line: str, *, explicit: bool) -> bool:
+    """True when a heading line opens a section (and is no task itself).
 
-    The caller has checked that ``is_heading(line)``.
+    The caller has checked that ``is_heading(line)``; ``explicit`` is the line's shape (a
+    heading has no list marker, so it tells whether CHECKBOX or PREFIX matches the line).
     """
-    if CHECKBOX.match(line):
-        return False
-    prefix = PREFIX.match(line)
-    if prefix is not None and line[prefix.end() :].strip():
-        return False
-    if is_bare_heading(line) and (is_imperative(line) or leading_owner(line)):
-        return False
-    title = clean_heading(line)
-    if is_rec_heading(title):
-        ctx.mode = "rec"
-    elif _LIST_HEADING.search(title):
-        ctx.mode = "blocked"
-    else:
-        ctx.mode = ""
-    ctx.list_only = not is_markdown_heading(line) and line.rstrip().endswith(":")
-    return True
+    if explicit:
+        if CHECKBOX.match(line):
+            return False
+        prefix = PREFIX.match(line)
+        if prefix is not None and line[prefix.end() :].strip():
+            return False
+    # A task-like heading ("Patch the VPN", "Alice to call Bob") is a task, if it is bare.
+    return not ((is_imperative(line) or leading_owner(line)) and is_bare_heading(line))
+
+
+def _clean_title(line: str) -> str:
+    """``kind.clean_heading`` of a stripped line, less its regex substitution when no '#'."""
+    return clean_heading(line) if "#" in line else line.strip().strip("*_").strip()
+
+
+def _is_list_heading(title: str) -> bool:
+    """``_LIST_HEADING.search``; ASCII text is searched lower-cased, which is much faster."""
+    if title.isascii():
+        return _LIST_HEADING_LOW.search(title.lower()) is not None
+    return _LIST_HEADING.search(title) is not None
 
 
 def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bool, str | None]:
@@ -216,22 +270,30 @@ def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bo
     return status, start, explicit, assigned
 
 
-def _is_list_action(content: str, ctx: _Context, *, meeting: bool) -> bool:
-    if " " not in content or is_chatty(content) or len(WORD.findall(content)) < 2:
-        return False  # one token (a domain, a hash) is never a task
-    if ctx.mode == "rec":
-        return True
-    if ctx.mode == "blocked":
+def _is_list_action(scan: _Scan, content: str) -> bool:
+    mode = scan.ctx.mode
+    if mode == "blocked":
         return False
+    if " " not in content or (scan.chatty and is_chatty(content)):
+        return False
+    if not _has_two_words(content):
+        return False  # one token (a domain, a hash) is never a task
+    if mode == "rec":
+        return True
     if is_imperative(content) or is_recommendation(content):
         return True
-    return meeting and is_assignment(content)
+    return scan.meeting and is_assignment(content)
 
 
-def _scan_prose(
-    doc: Document, line: Span, ctx: _Context, *, meeting: bool, whole_line: bool = False
-) -> list[_Found]:
+def _has_two_words(content: str) -> bool:
+    """``len(WORD.findall(content)) >= 2``, without finding every word."""
+    first = WORD.search(content)
+    return first is not None and WORD.search(content, first.end()) is not None
+
+
+def _scan_prose(scan: _Scan, line: Span, *, whole_line: bool = False) -> list[_Found]:
     """Sentences of a line (or of what follows its markers) that state an action."""
+    ctx, meeting = scan.ctx, scan.meeting
     skip = rec_label_end(line.text)
     in_section = bool(skip) or (ctx.mode == "rec" and not ctx.list_only)
     if not meeting and not in_section and not has_advice_word(line.text):
@@ -241,19 +303,20 @@ def _scan_prose(
         speaker, skip = sp.group("name"), sp.end()
     sentences = [
         (s.start + (skip if s.start == line.start else 0), s.end)
-        for s in _sentences_of(doc, line, whole_line=whole_line)
+        for s in _sentences_of(scan.doc, line, whole_line=whole_line)
     ]
-    text = doc.text
+    text = scan.doc.text
     bodies = [text[start:end] for start, end in sentences]
-    recs = [is_recommendation(body) for body in bodies]
+    advisory = [has_advice_word(body) for body in bodies]  # no recommendation without one
+    recs = [adv and is_recommendation(body) for body, adv in zip(bodies, advisory, strict=True)]
     advice = in_section or sum(recs) >= _MIN_RECS_FOR_ADVICE
     found: list[_Found] = []
-    for (start, end), body, rec in zip(sentences, bodies, recs, strict=True):
+    for (start, end), body, rec, adv in zip(sentences, bodies, recs, advisory, strict=True):
         if found and found[-1].end <= start and is_meta_sentence(body):
             last = found[-1]
             found[-1] = _Found(last.start, last.end, last.status, last.speaker, tail_end=end)
         elif start < end and (
-            rec or _is_prose_action(body, in_section, meeting=meeting, advice=advice)
+            rec or _is_prose_action(scan, body, in_section, advice=advice and adv)
         ):
             found.append(_Found(start, end, ItemStatus.open, speaker))
     return found
@@ -268,17 +331,17 @@ def _sentences_of(doc: Document, span: Span, *, whole_line: bool) -> list[Span]:
     ]
 
 
-def _is_prose_action(sentence: str, in_section: bool, *, meeting: bool, advice: bool) -> bool:
-    """Everything but a recommendation (which the caller has already tested for)."""
-    if is_chatty(sentence):
-        return False
-    if advice and is_soft_recommendation(sentence):
-        return True
-    if in_section and is_imperative(sentence):
-        return True
-    if not meeting:
-        return False
-    return is_assignment(sentence) or FIRST_PERSON.match(sentence) is not None
+def _is_prose_action(scan: _Scan, sentence: str, in_section: bool, *, advice: bool) -> bool:
+    """Everything but a recommendation (which the caller has already tested for).
+
+    ``advice`` is true in a paragraph of advice, for a sentence with an advice word.
+    """
+    acts = (
+        (advice and is_soft_recommendation(sentence))
+        or (in_section and is_imperative(sentence))
+        or (scan.meeting and (is_assignment(sentence) or FIRST_PERSON.match(sentence) is not None))
+    )
+    return acts and not (scan.chatty and is_chatty(sentence))  # few sentences act: test last
 
 
 def _build_item(scan: _Scan, found: _Found) -> ActionItem | None:

@@ -8,10 +8,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -48,7 +48,7 @@ _ALIAS_HINT = re.compile(
     r"/|\s*(?:[,(]|is|was|are|were|also|aka|a\.k\.a|tracked|formerly|which|that|whom"
     r"|group|gang|APT|actor|threat actor|team|crew|cluster|malware|backdoor)"
 )
-_POSSESSIVE_GAPS = frozenset({"'s ", "’s "})
+_POSSESSIVE_GAPS = ("'s ", "’s ")
 
 
 class Mention(NamedTuple):
@@ -136,9 +136,9 @@ def fold_aliases(
     """Join "A/B", "A (aka B)", "A (B)" and "A, which X tracks as B" into one actor."""
     by_start = {m.start: m for m in mentions}
     added: list[Mention] = []
-    for mention in mentions:
-        if _ALIAS_HINT.match(text, mention.end) is None:
-            continue  # no alias can follow (a cheap pre-check for ``_alias_spans``)
+    # a cheap pre-check for ``_alias_spans``: mentions no alias can follow are skipped
+    hinted = map(_ALIAS_HINT.match, repeat(text), map(_END, mentions))
+    for mention in compress(mentions, hinted):
         kind = groups.kind[groups.find(mention.key)]
         if kind not in ALIAS_KINDS:
             continue
@@ -191,16 +191,22 @@ def _fold_same_as(
 
 
 def _fold_parts(text: str, mentions: list[Mention], groups: Groups) -> None:
-    """ "LockBit 3.0" is LockBit; "the US Treasury's Office of Foreign Assets Control" is one."""
-    for mention, after in pairwise(mentions):
-        if text[mention.end : after.start] in _POSSESSIVE_GAPS:
+    """ "LockBit 3.0" is LockBit; "the US Treasury's Office of Foreign Assets Control" is one.
+
+    ``mentions`` are in text order without overlaps, so their ends are sorted too.
+    """
+    for gap in _possessive_gaps(text):
+        index = bisect_left(mentions, gap, key=_END)
+        if index + 1 < len(mentions) and mentions[index].end == gap:
+            mention, after = mentions[index], mentions[index + 1]
+            if after.start != gap + 3:
+                continue
             kinds = {groups.kind[groups.find(mention.key)], groups.kind[groups.find(after.key)]}
             if kinds == {"government"}:
                 groups.union(mention.key, after.key, force=True)
     by_surface: dict[str, str] | None = None
-    for mention in mentions:
-        if not text[mention.end - 1].isdigit():
-            continue
+    last_chars = map(text.__getitem__, map(_BEFORE, map(_END, mentions)))
+    for mention in compress(mentions, map(str.isdigit, last_chars)):
         versioned = _VERSIONED.match(text, mention.start, mention.end)
         if versioned is None:
             continue
@@ -208,6 +214,21 @@ def _fold_parts(text: str, mentions: list[Mention], groups: Groups) -> None:
             by_surface = {text[m.start : m.end]: m.key for m in mentions}
         if versioned.group(1) in by_surface:
             groups.union(by_surface[versioned.group(1)], mention.key, force=True)
+
+
+_BEFORE = (-1).__add__  # the offset just before
+
+
+def _possessive_gaps(text: str) -> list[int]:
+    """Where "'s " or "’s " stands in the text, in text order."""
+    found: list[int] = []
+    for gap in _POSSESSIVE_GAPS:
+        at = text.find(gap)
+        while at >= 0:
+            found.append(at)
+            at = text.find(gap, at + 1)
+    found.sort()
+    return found
 
 
 def _used_as_group(text: str, mention: Mention) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from typing import NamedTuple
 
 from app.engine import lexicon
 from app.engine.gazetteer import Gazetteer
@@ -105,9 +106,8 @@ _NATIONALITIES = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A name found by a rule, with the kind its cue implies."""
+class Candidate(NamedTuple):
+    """A name found by a rule, with the kind its cue implies (a tuple: cheap to make)."""
 
     start: int
     end: int
@@ -126,23 +126,27 @@ def find_rule_names(
     if at is None:
         at = gaz.scan_with_cues(text)[1]
     found: list[Candidate] = []
-    found.extend(_scheme_names(text, _matches(_SCHEMES, text, at.get("scheme"))))
-    found.extend(_family_names(text, _matches(_FAMILY, text, at.get("family"))))
+    cue_names = _word_starts(at.get("cue_name"))
+    found.extend(_scheme_names(text, _matches(_SCHEMES, text, _word_starts(at.get("scheme")))))
+    found.extend(_family_names(text, _matches(_FAMILY, text, _word_starts(at.get("family")))))
     found.extend(_names_before_cues(text, gaz, at.get("after_name", [])))
-    found.extend(_names_after_cues(text, gaz, _matches(_CUE_BEFORE_NAME, text, at.get("cue_name"))))
-    found.extend(_introduced_names(text, gaz, _matches(_INTRO_CUE, text, at.get("intro"))))
-    found.extend(_introduced_software(text, gaz, _matches(_SOFTWARE_CUE, text, at.get("cue_name"))))
+    found.extend(_names_after_cues(text, gaz, _matches(_CUE_BEFORE_NAME, text, cue_names)))
+    found.extend(
+        _introduced_names(text, gaz, _matches(_INTRO_CUE, text, _word_starts(at.get("intro"))))
+    )
+    found.extend(_introduced_software(text, gaz, _matches(_SOFTWARE_CUE, text, cue_names)))
     return found
 
 
-def _matches(pattern: re.Pattern[str], text: str, starts: list[int] | None) -> list[re.Match[str]]:
-    """The pattern's matches that begin at the given word starts."""
-    found: list[re.Match[str]] = []
-    for start in sorted(set(starts or ())):
-        match = pattern.match(text, start)
-        if match is not None:
-            found.append(match)
-    return found
+def _word_starts(starts: list[int] | None) -> list[int]:
+    """The distinct offsets, in text order."""
+    return sorted(set(starts)) if starts else []
+
+
+def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """The pattern's matches that begin at the given word starts (distinct, in text order)."""
+    match_at = pattern.match
+    return [match for match in map(match_at, repeat(text), starts) if match is not None]
 
 
 def scheme_match(name: str) -> bool:
@@ -194,10 +198,8 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
 
 def _capital_word_before(text: str, end: int) -> bool:
     """Cheap pre-check: does the word ending at ``end`` hold a capital letter or a digit?"""
-    start = max(text.rfind(" ", max(0, end - 40), end), text.rfind("\n", max(0, end - 40), end)) + 1
-    word = text[start:end]
-    if word.isalpha() and word.islower():
-        return False
+    lo = end - 40 if end > 40 else 0
+    word = text[max(text.rfind(" ", lo, end), text.rfind("\n", lo, end)) + 1 : end]
     if word.isascii():
         return _ASCII_CAPITAL_OR_DIGIT.search(word) is not None
     return any(ch.isupper() or ch.isdigit() for ch in word)

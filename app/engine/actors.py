@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import starmap
+from itertools import compress, count, groupby, repeat, starmap
 from operator import itemgetter
 
 from app.engine import actor_rules as rules
@@ -59,12 +59,13 @@ def find_actors(doc: Document) -> ActorScan:
     mentions = _add_rule_mentions(text, mentions, gaz, groups, at)
     mentions = fold_aliases(text, mentions, gaz, groups, at.get("same_as", []))
     places = scan_places(text, hits, sentences, gaz, starts)
-    found = _build_actors(text, mentions, groups, gaz, (sentences, starts), at)
+    bounds = (starts, [sentence.end for sentence in sentences])
+    found = _build_actors(text, mentions, groups, gaz, bounds, at)
     for entity, country_hits in places.attributed.items():
         country_hits = _with_named_actor(country_hits, mentions, sentences, starts)
         if not country_hits:
             continue
-        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], (sentences, starts))
+        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], bounds)
         actor = Actor.model_validate(
             {"name": gaz.entities[entity].name, "type": ActorType.country, "evidence": evidence}
         )
@@ -78,7 +79,7 @@ def find_actors(doc: Document) -> ActorScan:
 
 # The last scan: text, actors, every mention span of each actor, "this backdoor" cue offsets.
 _LAST_SCAN: list[tuple[str, list[Actor], list[list[tuple[int, int]]], list[int]]] = []
-Sentences = tuple[list[Span], list[int]]  # the document's sentences and their start offsets
+SentenceBounds = tuple[list[int], list[int]]  # the start and the end offset of every sentence
 
 
 def _first(item: tuple[int, Actor, list[tuple[int, int]]]) -> int:
@@ -117,23 +118,38 @@ def _with_named_actor(
 
 
 def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) -> list[Mention]:
-    mentions: list[Mention] = []
-    keys: dict[int, tuple[str, bool] | None] = {}  # entity -> (group key, is a vendor)
+    """A mention for every hit on an actor-like entity (vendors named only as a product aside).
+
+    Built with C-level iterators (``map``, ``compress``): a document has hundreds of hits.
+    """
+    keys: dict[int, str | None] = {}  # entity -> its group key, None when not actor-like
+    vendors: set[int] = set()
     entities = gaz.entities
-    for start, end, index, _ in hits:
-        if index in keys:
-            known = keys[index]
+    for index in dict.fromkeys(map(_ENTITY, hits)):  # first-seen order, as groups were added
+        entity = entities[index]
+        if entity.kind in NAMED_KINDS:
+            keys[index] = groups.add(f"e{index}", entity.kind, index)
+            if entity.kind == "security_vendor":
+                vendors.add(index)
         else:
-            entity = entities[index]
-            known = keys[index] = (
-                (groups.add(f"e{index}", entity.kind, index), entity.kind == "security_vendor")
-                if entity.kind in NAMED_KINDS
-                else None
-            )
-        if known is None or (known[1] and _is_product(text, end)):
-            continue
-        mentions.append(Mention(start, end, known[0]))
+            keys[index] = None
+    key_of = keys.__getitem__
+    named = list(compress(hits, map(key_of, map(_ENTITY, hits))))
+    fields = zip(
+        map(_START, named), map(_END, named), map(key_of, map(_ENTITY, named)), strict=True
+    )
+    mentions: list[Mention] = list(map(_new_mention, repeat(Mention), fields))
+    if vendors:
+        at_vendors = compress(count(), map(vendors.__contains__, map(_ENTITY, named)))
+        products = [i for i in at_vendors if _is_product(text, named[i].end)]
+        for i in reversed(products):
+            del mentions[i]
     return mentions
+
+
+_new_mention = tuple.__new__  # ``Mention(*fields)`` without a Python-level call
+_START, _END, _ENTITY = itemgetter(0), itemgetter(1), itemgetter(2)
+_KEY = itemgetter(2)  # a mention's group key
 
 
 def _is_product(text: str, end: int) -> bool:
@@ -157,21 +173,25 @@ def _add_rule_mentions(
     found: list[Mention] = []
     names: dict[str, str] = {}
     last: tuple[int, str] = (-1, "")
+    keys: dict[tuple[str, str], str] = {}  # (name, kind) -> key: rules find a name many times
     for cand in candidates:
         if text[last[0] : cand.start] == " (":  # "Cyber Safety Review Board (CSRB)"
             key = last[1]
         else:
-            key = key_for(cand.name, cand.kind, gaz, groups)
+            named = cand[2:]
+            key = keys.get(named) or keys.setdefault(named, key_for(*named, gaz, groups))
         last = (cand.end, key)
         if cand.kind == "tool" and groups.kind[key] == "malware":
             groups.kind[key] = "tool"  # "a custom exfiltration utility called StealBit"
-        found.append(Mention(cand.start, cand.end, key))
+        found.append(_new_mention(Mention, (cand.start, cand.end, key)))
         groups.ruled.add(key)
         names[cand.name] = key
-        head = cand.name.split()[0]
-        if cand.kind in _BODY_KINDS and head != cand.name and not gaz.is_common(head):
-            names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
-    seen = {text[m.start : m.end] for m in mentions}  # the gazetteer pass found those already
+        if cand.kind in _BODY_KINDS:
+            head = cand.name.split()[0]
+            if head != cand.name and not gaz.is_common(head):
+                names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
+    # the gazetteer pass found those already
+    seen = set(map(text.__getitem__, starmap(slice, map(_SPAN, mentions))))
     found.extend(occurrences(text, {n: k for n, k in names.items() if n not in seen}))
     return without_overlaps([*mentions, *found])
 
@@ -181,23 +201,13 @@ def _build_actors(
     mentions: list[Mention],
     groups: Groups,
     gaz: Gazetteer,
-    sentences: Sentences,
+    sentences: SentenceBounds,
     at: dict[str, list[int]],
 ) -> list[tuple[int, Actor, list[tuple[int, int]]]]:
-    members: dict[str, list[Mention]] = {}
     operations = usage.operation_names(text, at["operation"]) if "operation" in at else None
-    roots: dict[str, str] = {}
-    for mention in mentions:
-        if not operations or text[mention.start : mention.end] not in operations:
-            key = mention.key
-            root = roots.get(key)
-            if root is None:
-                root = roots[key] = groups.find(key)
-            group = members.get(root)
-            if group is None:
-                members[root] = [mention]
-            else:
-                group.append(mention)
+    if operations:
+        mentions = [m for m in mentions if text[m.start : m.end] not in operations]
+    members = _members(mentions, groups)
     actors: list[tuple[int, Actor, list[tuple[int, int]]]] = []
     for root, group in members.items():
         spans: list[tuple[int, int]] = list(map(_SPAN, group))
@@ -207,6 +217,24 @@ def _build_actors(
     return actors
 
 
+def _members(mentions: list[Mention], groups: Groups) -> dict[str, list[Mention]]:
+    """The mentions of each actor (a union-find root), in text order.
+
+    Grouped by key with a stable C-level sort rather than a Python step per mention; the
+    order of the actors does not matter, the caller sorts them by their first mention.
+    """
+    members: dict[str, list[Mention]] = {}
+    for key, same_key in groupby(sorted(mentions, key=_KEY), _KEY):
+        root = groups.find(key)
+        group = members.get(root)
+        if group is None:
+            members[root] = list(same_key)
+        else:
+            group.extend(same_key)
+            group.sort(key=_START)  # starts are distinct: mentions do not overlap
+    return members
+
+
 def _actor(
     text: str,
     root: str,
@@ -214,7 +242,7 @@ def _actor(
     spans: list[tuple[int, int]],
     groups: Groups,
     gaz: Gazetteer,
-    sentences: Sentences,
+    sentences: SentenceBounds,
 ) -> Actor | None:
     raw = dict.fromkeys(map(text.__getitem__, starmap(slice, spans)))
     surfaces = list(dict.fromkeys([" ".join(surface.split()) for surface in raw]))
@@ -276,7 +304,7 @@ def _kind(
         )
         return usage.usage_kind(text, spans, kind, ransomware=ransomware, software_twin=False)
     if kind == "threat_actor":
-        twin = any(gaz.is_software(name) for name in raw)
+        twin = gaz.any_software(raw)
         return usage.usage_kind(text, spans, kind, ransomware=False, software_twin=twin)
     return kind
 
@@ -287,9 +315,9 @@ def _known_ransomware(entity: Entity) -> bool:
     return usage.is_ransomware("", [], (*entity.aliases, (entity.description or "")[:60]))
 
 
-def _evidence(text: str, spans: list[tuple[int, int]], sentences: Sentences) -> list[Payload]:
+def _evidence(text: str, spans: list[tuple[int, int]], sentences: SentenceBounds) -> list[Payload]:
     """The sentence around each mention (trimmed when long), one per sentence, five at most."""
-    spans_of, starts = sentences
+    starts, ends = sentences
     seen: set[tuple[int, int]] = set()
     evidence: list[Payload] = []
     size = len(text)
@@ -298,12 +326,16 @@ def _evidence(text: str, spans: list[tuple[int, int]], sentences: Sentences) -> 
         if end <= quoted:
             continue
         index = bisect_right(starts, start) - 1
-        whole = index >= 0 and spans_of[index].end >= end
-        lo, hi = (spans_of[index].start, spans_of[index].end) if whole else (start, end)
-        if hi - lo > MAX_QUOTE:
+        if index >= 0 and ends[index] >= end:
+            lo, hi = starts[index], ends[index]
+            if hi - lo > MAX_QUOTE:
+                lo, hi = _window(text, start, end)
+            else:
+                quoted = hi
+        elif end - start > MAX_QUOTE:
             lo, hi = _window(text, start, end)
-        elif whole:
-            quoted = hi
+        else:
+            lo, hi = start, end
         if (lo, hi) not in seen:
             seen.add((lo, hi))
             # ``evidence_payload``, inlined: this runs for every actor's first mentions

@@ -20,6 +20,7 @@ import pickle
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -149,6 +150,10 @@ class Gazetteer:
     def is_software(self, name: str) -> bool:
         """True when some malware or tool entity carries this name."""
         return _compact_key(name) in self.software_keys
+
+    def any_software(self, names: Iterable[str]) -> bool:
+        """True when some malware or tool entity carries one of these names."""
+        return not self.software_keys.isdisjoint(map(_compact_key, names))
 
     def is_common(self, word: str) -> bool:
         """True for an ordinary English word (case-insensitive)."""

@@ -41,7 +41,6 @@ _DATE_LIKE = re.compile(
     r"nov|dec)[a-z]*\.? \d{1,2}|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))",
     re.IGNORECASE,
 )
-_SPEAKER = re.compile(r"(?:[-*•]\s+)?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*:\s+\S")
 _NOT_SPEAKERS = frozenset(
     """
     Note Notes Date Time Update Summary Action Status Owner Due Agenda Source Update Title
@@ -76,6 +75,11 @@ _SPEAKER_LINE = re.compile(
     r"\n[ \t]*(?:[-*•]\s+)?(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)[ \t]*:[ \t]+\S"
 )
 _LIST_LINE = re.compile(r"\n[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|[a-z][.)]|\(\d{1,3}\)|\([a-z]\))[ \t]+")
+# A paragraph line that is no prose: a list item, or a speaker's "Name: says". It runs on
+# "\n" + paragraph, one match attempt per line; [^\S\n] keeps white space from crossing a line.
+_SPEAKER_OPENER = r"(?:[-*•][^\S\n]+)?[A-Z][a-z]+(?: [A-Z][a-z]+)?[^\S\n]*:[^\S\n]+\S"
+_NOT_PROSE_LINE = re.compile(rf"\n(?:{LIST_MARKER.pattern}|{_SPEAKER_OPENER})")
+_PROSE_MIN_WORDS = 40
 _DIGIT = re.compile(r"\d")
 _TERMINAL = (".", "!", "?", ";", ",")
 _NOT_HEADING_END = ".!;,"  # no bold, bare, question or lead-in heading ends so
@@ -95,7 +99,11 @@ _MEETING_HINTS = (
     "check",
     "war room",
 )
-_ACTION_MARK_HINTS = ("ACTION", "AI:", "AI :", "TODO", "[ ]", "[x]", "[X]")
+# The cheap test for a task mark ("ACTION", "TODO", "AI:", "AI :", "[ ]", "[x]", "[X]") before
+# _ACTION_MARK runs: a regex led by a literal scans fast, one per shared prefix beats a str
+# search per mark.
+_AI_MARK = re.compile(r"AI ?:")
+_BOX_MARK = re.compile(r"\[[ xX]\]")
 _TITLE_SCAN_LINES = 6
 _TITLE_MAX_WORDS = 16
 _TITLE_MAX_CHARS = 140
@@ -247,7 +255,12 @@ def _is_dated_meeting(text: str) -> bool:
 
 
 def _has_action_mark(text: str) -> bool:
-    return any(mark in text for mark in _ACTION_MARK_HINTS)
+    return (
+        "ACTION" in text
+        or "TODO" in text
+        or _AI_MARK.search(text) is not None
+        or _BOX_MARK.search(text) is not None
+    )
 
 
 def _mentions(text: str) -> int:
@@ -262,9 +275,14 @@ def _mentions(text: str) -> int:
 
 
 def _speaker_score(head: str) -> int:
-    speakers = [m.group("name") for m in _SPEAKER_LINE.finditer(head)]
-    real = [name for name in speakers if name.split()[0] not in _NOT_SPEAKERS]
-    return 2 if len(real) >= 3 else 0
+    """2 once three "Name: ..." lines name a speaker (not "Note:", "Date:"), else 0."""
+    real = 0
+    for match in _SPEAKER_LINE.finditer(head):
+        if match.group("name").split()[0] not in _NOT_SPEAKERS:
+            real += 1
+            if real == 3:  # the score cannot change after the third
+                return 2
+    return 0
 
 
 def _occasion_score(title: Span) -> int:
@@ -275,22 +293,35 @@ def _occasion_score(title: Span) -> int:
 
 
 def _timestamp_score(head: str) -> int:
-    return 2 if len(_TIMESTAMP_LINE.findall(head)) >= 3 else 0
+    """2 once three lines open with a time ("14:05 — ..."), else 0."""
+    for seen, _ in enumerate(_TIMESTAMP_LINE.finditer(head), 1):
+        if seen == 3:
+            return 2
+    return 0
 
 
 def _bullet_score(head: str, n_lines: int) -> int:
+    """2 when at least half the lines are short list items (20 words at most), else 0."""
     if n_lines < 6:
         return 0
+    items = list(_LIST_LINE.finditer(head))
+    if len(items) / n_lines < 0.5:  # too few even if every item were short
+        return 0
     bullets = 0
-    for match in _LIST_LINE.finditer(head):
+    for match in items:
         end = head.find("\n", match.end())
-        if len(head[match.start() : end if end >= 0 else len(head)].split()) <= 20:
+        line = head[match.start() : end if end >= 0 else len(head)]
+        if len(line.split(None, 20)) <= 20:  # stops splitting at the 21st word
             bullets += 1
     return 2 if bullets / n_lines >= 0.5 else 0
 
 
 def _is_prose(paragraph: Span) -> bool:
+    """Two sentences or more, 40 words or more, and no line a list item or a speaker's."""
     text = paragraph.text
-    if text.count(". ") < 2 or len(text.split()) < 40:
+    if text.count(". ") < 2:
         return False
-    return not any(is_list_item(line) or _SPEAKER.match(line) for line in text.split("\n"))
+    # split stops at the 40th word: a paragraph has 40 words when it yields 40 pieces
+    if len(text.split(None, _PROSE_MIN_WORDS - 1)) < _PROSE_MIN_WORDS:
+        return False
+    return _NOT_PROSE_LINE.search("\n" + text) is None

@@ -12,6 +12,12 @@ from app.engine.action_rules import CHECKBOX, PREFIX
 from app.engine.document import Document
 from app.engine.kind import LIST_MARKER, is_heading
 
+_LIST_OPENERS = "-*•+▪◦‣("  # and a lower-case letter or a digit
+# How PREFIX's forms open, lower-cased: action, follow-up, to-do/TODO, next step, AI:, done,
+# completed. No other character matches these letters case-blind (as "ſ" does "s").
+_TASK_STARTS = frozenset(["ac", "fo", "to", "ne", "ai", "do", "co"])
+_SENTENCE_END = ".!;,"  # kind.is_heading: no heading but a Markdown one ends so
+
 
 class LineShape(NamedTuple):
     """The shape of one line of ``Document.lines`` (same index)."""
@@ -30,8 +36,16 @@ def _classify(doc: Document) -> list[LineShape]:
     shapes: list[LineShape] = []
     for line in doc.lines:
         text = line.text
-        marker = LIST_MARKER.match(text)
+        first = text[0]  # a marker opens with one of a few characters: test that inline
+        may_list = first in _LIST_OPENERS or "a" <= first <= "z" or first.isdigit()
+        marker = LIST_MARKER.match(text) if may_list else None
         start = marker.end() if marker else 0
-        explicit = CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
-        shapes.append(LineShape(start, marker is None and is_heading(text), explicit))
+        head = text[start : start + 2]  # CHECKBOX opens with '[', PREFIX with _TASK_STARTS
+        explicit = (head[:1] == "[" or head.lower() in _TASK_STARTS) and (
+            CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
+        )
+        # is_heading's first test, inline: a line that ends like a sentence is no heading
+        ends_sentence = text[-1] in _SENTENCE_END and text[0] != "#"
+        heading = marker is None and not ends_sentence and is_heading(text)
+        shapes.append(LineShape(start, heading, explicit))
     return shapes

@@ -6,7 +6,8 @@ reused; otherwise every name and alias is searched for again.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from app.engine.actors import mention_spans
@@ -52,19 +53,25 @@ def _without_overlaps(hits: list[tuple[int, int, int]]) -> list[Mention]:
     last_end = -1
     for start, neg_end, actor in hits:
         if start >= last_end:
-            mentions.append(Mention(start, -neg_end, actor))
             last_end = -neg_end
+            mentions.append(_new(Mention, (start, last_end, actor)))
     return mentions
 
 
-def by_sentence(starts: list[int], mentions: list[Mention]) -> dict[int, list[Mention]]:
-    """Mentions grouped by the index of their sentence, given the sentences' start offsets
-    (both lists are in text order)."""
-    per_sentence: dict[int, list[Mention]] = {}
-    index, bound = -1, -1
-    for mention in mentions:
-        if mention.start >= bound:  # only look the sentence up when the mention leaves it
-            index = bisect_right(starts, mention.start) - 1
-            bound = starts[index + 1] if index + 1 < len(starts) else 1 << 62
-        per_sentence.setdefault(index, []).append(mention)
-    return per_sentence
+_new = tuple.__new__  # a Mention without the Python-level ``__new__`` of a named tuple
+
+
+def by_sentence(
+    sentence_starts: list[int], mentions: list[Mention], starts: list[int]
+) -> Iterator[tuple[int, list[Mention]]]:
+    """Mentions grouped by the index of their sentence (-1 before the first), in text order,
+    given the sentences' start offsets and the mentions' (all in text order)."""
+    first, count = 0, len(mentions)
+    while first < count:
+        index = bisect_right(sentence_starts, starts[first]) - 1
+        if index + 1 < len(sentence_starts):
+            end = bisect_left(starts, sentence_starts[index + 1], first)
+        else:
+            end = count
+        yield index, mentions[first:end]
+        first = end

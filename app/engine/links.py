@@ -9,18 +9,16 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import chain
+
+from pydantic import TypeAdapter
 
 from app.engine.actor_patterns import lowered, lowered_document
-from app.engine.actors import anaphor_cues
-from app.engine.brief import Actor, ActorType, Link, Relation
+from app.engine.brief import Actor, ActorType, Evidence, Link, Relation
 from app.engine.document import Document, Span
 from app.engine.link_cues import (
     ACCORDING_BEFORE,
     ADJACENT,
-    ANAPHOR,
     APPOSITION,
     ASSOCIATE_BEFORE,
     ATTRIBUTED,
@@ -28,7 +26,6 @@ from app.engine.link_cues import (
     COORDINATED,
     COUNTRY_PHRASE,
     DEVELOPED,
-    GROUP_WORDS,
     LINK_VERB_BEFORE,
     LINKED_STRONG,
     LINKED_WEAK,
@@ -42,21 +39,29 @@ from app.engine.link_cues import (
     STARTS_WITH,
     USED_BY,
     USES,
-    anaphor_starts,
-    single_spaced,
-    single_spaced_lines,
-    starts_within,
 )
-from app.engine.link_mentions import Mention, by_sentence, find_mentions
+from app.engine.link_mentions import Mention, find_mentions
+from app.engine.link_sentences import GROUPS, SOFTWARE, sentences_with_pairs
 from app.engine.payloads import evidence_payload
 
 MAX_GAP = 250
 MAX_QUOTE = 400
-SOFTWARE = frozenset({ActorType.malware, ActorType.tool})
-GROUPS = frozenset({ActorType.threat_actor})
-REPORTERS = frozenset({ActorType.security_vendor, ActorType.government})
-BLAMED = frozenset({ActorType.threat_actor, ActorType.country})
-SYMMETRIC = frozenset({Relation.linked_to, Relation.overlaps_with, Relation.related_to})
+# Actor kinds as plain strings (``ActorType`` values), as in ``link_sentences``.
+REPORTERS = frozenset({ActorType.security_vendor.value, ActorType.government.value})
+BLAMED = frozenset({ActorType.threat_actor.value, ActorType.country.value})
+COUNTRY = ActorType.country.value
+# Relations as plain strings too (``Link`` validates them into ``Relation``).
+REL_ATTRIBUTED_TO = Relation.attributed_to.value
+REL_DEVELOPED_BY = Relation.developed_by.value
+REL_LINKED_TO = Relation.linked_to.value
+REL_OVERLAPS_WITH = Relation.overlaps_with.value
+REL_REPORTED_BY = Relation.reported_by.value
+REL_USES = Relation.uses.value
+SYMMETRIC = frozenset({REL_LINKED_TO, REL_OVERLAPS_WITH, Relation.related_to.value})
+
+Verdict = tuple[str, str, str, float]  # source, relation, target, confidence
+Span2 = tuple[int, int]  # start and end offsets in the text
+Gap = tuple[str, str | None]  # some words of the text, and their lowercased form
 
 
 @dataclass(slots=True)
@@ -64,27 +69,38 @@ class _Found:
     """A link before it becomes a pydantic model: cheap to make and to merge."""
 
     source: str
-    relation: Relation
+    relation: str  # a ``Relation`` value
     target: str
     confidence: float
-    spans: list[tuple[int, int]]
+    spans: list[Span2]
 
 
 @dataclass(slots=True)
 class _Text:
-    """The document as the link reader consults it, with its actors' types and names."""
+    """The document as the link reader consults it, with its actors' kinds and names."""
 
     text: str
-    types: list[ActorType]
+    low: str | None  # ``lowered(text)``, when the whole document allows it
+    kinds: list[str]  # ``ActorType`` values
+    classes: list[str]  # the kind, "software" for malware and tools alike
     names: list[str]
 
+    @classmethod
+    def of(cls, text: str, actors: list[Actor]) -> _Text:
+        """The text and, by actor index, the kinds, classes and names of ``actors``."""
+        kinds = [a.type.value for a in actors]
+        classes = ["software" if kind in SOFTWARE else kind for kind in kinds]
+        return cls(text, lowered_document(text), kinds, classes, [a.name for a in actors])
+
     def gap(self, start: int, end: int) -> Gap:
-        """``text[start:end]`` and its ``lowered`` form."""
+        """``text[start:end]`` and its ``lowered`` form (the cues read the words as written
+        only when there is none, so then the lowered form stands for both)."""
+        low = self.low
+        if low is not None:
+            words = low[start:end]
+            return words, words
         words = self.text[start:end]
         return words, lowered(words)
-
-
-Gap = tuple[str, str | None]  # some words of the text, and their lowercased form
 
 
 def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
@@ -93,140 +109,68 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     mentions = find_mentions(text, actors)
     if len(actors) < 2 or len(mentions) < 2:
         return []
-    at = _Text(text, [a.type for a in actors], [a.name for a in actors])
-    found: dict[tuple[object, ...], _Found] = {}
-    for sentence, items in _sentences_with_pairs(doc, mentions, at):
-        for link in _sentence_links(at, sentence, items):
-            _merge(found, link)
-    return [
-        Link.model_validate(
+    at = _Text.of(text, actors)
+    found: dict[tuple[str, str, str], _Found] = {}
+    for sentence, items in sentences_with_pairs(doc, mentions, at.kinds):
+        _read_sentence(at, sentence, items, found)
+    return _models(text, list(found.values()))
+
+
+def _models(text: str, found: list[_Found]) -> list[Link]:
+    """The links as models. Links read in one sentence quote the same span: its ``Evidence``
+    is made once and shared (fewer objects to validate, and for the collector to walk), and
+    each kind of model is validated in one call for the whole document."""
+    spans = list(dict.fromkeys(span for f in found for span in f.spans))
+    made = _EVIDENCE.validate_python([evidence_payload(text, *span) for span in spans])
+    evidence = dict(zip(spans, made, strict=True))
+    return _LINKS.validate_python(
+        [
             {
                 "source": f.source,
                 "relation": f.relation,
                 "target": f.target,
                 "confidence": f.confidence,
-                "evidence": [evidence_payload(text, start, end) for start, end in f.spans],
+                "evidence": [evidence[span] for span in f.spans],
             }
-        )
-        for f in found.values()
-    ]
+            for f in found
+        ]
+    )
 
 
-def _sentences_with_pairs(
-    doc: Document, mentions: list[Mention], at: _Text
-) -> list[tuple[Span, list[Mention]]]:
-    """The sentences naming two actors or more ("this backdoor" counting as a mention)."""
-    sentences = doc.sentences
-    per_sentence = by_sentence(doc.sentence_starts, mentions)  # keys in text order
-    referable = [kind in GROUPS or kind in SOFTWARE for kind in at.types]
-    anaphors = _Anaphors(at.text)
-    result: list[tuple[Span, list[Mention]]] = []
-    seen: list[Mention] = []  # every mention so far; those of the last two sentences from ``lo``
-    lo = 0
-    for index, own in per_sentence.items():
-        if index < 0:
-            continue
-        items = own
-        sentence = sentences[index]
-        floor = sentences[index - 2].start if index >= 2 else sentences[0].start
-        if lo < len(seen) and seen[lo].start < floor:
-            lo = bisect_left(seen, floor, lo, key=_start)
-        candidates = anaphors.within(sentence)
-        if candidates is None or candidates:
-            recent = seen[lo:]
-            if any(referable[m.actor] for m in own) or any(referable[m.actor] for m in recent):
-                anaphora = _anaphora(at, sentence, recent, own, candidates)
-                if anaphora:  # the sentence's own mentions are in text order already
-                    items = sorted([*own, *anaphora], key=_start)
-        if len(items) > 1:
-            first = items[0].actor
-            if any(m.actor != first for m in items):
-                result.append((sentence, items))
-        seen.extend(own)
-    return result
+_EVIDENCE = TypeAdapter(list[Evidence])
+_LINKS = TypeAdapter(list[Link])
 
 
-class _Anaphors:
-    """Where "this backdoor" / "the group" may stand, found once per document on demand."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        cues = anaphor_cues(text)  # from the gazetteer pass, if it scanned this very text
-        self.cues = sorted(cues) if cues is not None else None
-        self.spaced = self.cues is not None and single_spaced_lines(text)
-        self.found: list[int] | None = None  # from ``anaphor_starts``
-
-    def within(self, sentence: Span) -> list[int] | None:
-        """Candidate offsets inside the sentence, or None when it has to be searched."""
-        cues = self.cues
-        if cues is not None and (self.spaced or single_spaced(sentence.text)):
-            return starts_within(cues, sentence.start, sentence.end) if cues else cues
-        if self.found is None:
-            low = lowered_document(self.text)
-            if low is None:
-                return None
-            self.found = anaphor_starts(low)
-        return starts_within(self.found, sentence.start, sentence.end)
-
-
-def _start(mention: Mention) -> int:
-    return mention.start
-
-
-def _anaphora(
-    at: _Text,
-    sentence: Span,
-    recent: list[Mention],
-    items: list[Mention],
-    starts: list[int] | None,
-) -> list[Mention]:
-    """ "This backdoor" / "the group": the last actor of that kind before it, here or just before.
-
-    ``starts`` are where in the sentence the pattern may match; None searches all of it.
-    """
-    text, end = at.text, sentence.end
-    if starts is None:
-        matches = list(ANAPHOR.finditer(text, sentence.start, end))
-    else:
-        matches = [m for m in (ANAPHOR.match(text, c, end) for c in starts) if m]
-    found: list[Mention] = []
-    for match in matches:
-        wanted = GROUPS if match.group(1) in GROUP_WORDS else SOFTWARE
-        where = match.start()
-        for m in chain(reversed(items), reversed(recent)):
-            if m.end <= where and at.types[m.actor] in wanted:
-                found.append(Mention(where, match.end(), m.actor))
-                break
-    return found
-
-
-def _sentence_links(at: _Text, sentence: Span, items: list[Mention]) -> list[_Found]:
-    links: list[_Found] = []
-    types, text = at.types, at.text
+def _read_sentence(
+    at: _Text, sentence: Span, items: list[Mention], found: dict[tuple[str, str, str], _Found]
+) -> None:
+    """Add the links between the sentence's mentions to ``found``."""
+    kinds, classes, text = at.kinds, at.classes, at.text
+    # what every link read here quotes, unless the sentence is too long to quote whole
+    whole = (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
     last = len(items) - 1
     head = 0  # where the list "A, B, and C" that ends with items[j] begins
     for j, later in enumerate(items):
         if j:
             prev = items[j - 1]
             gap = text[prev.end : later.start].strip()
-            if gap not in LIST_GAPS or _CLASS[types[prev.actor]] != _CLASS[types[later.actor]]:
+            if gap not in LIST_GAPS or classes[prev.actor] != classes[later.actor]:
                 head = j
-        if types[later.actor] == ActorType.country and j < last and _modifies_next(at, items, j):
+        if kinds[later.actor] == COUNTRY and j < last and _modifies_next(at, items, j):
             continue
         for i in range(head - 1, -1, -1):
             earlier = items[i]
             if earlier.actor == later.actor:
                 continue
-            link = _classify(at, sentence, earlier, items[head], later)
-            if link is not None:
-                links.append(link)
-            if types[earlier.actor] != ActorType.country or _blocks(at, items, i):
+            verdict = _classify(at, sentence, earlier, items[head], later)
+            if verdict is not None:
+                _add(found, verdict, whole or _quote(sentence, earlier, later))
+            if kinds[earlier.actor] != COUNTRY or _blocks(at, items, i):
                 break
         if head < j:  # "between A and B" inside a coordinated list
-            link = _coordinated(at, sentence, items[head], later)
-            if link is not None:
-                links.append(link)
-    return links
+            verdict = _coordinated(at, sentence, items[head], later)
+            if verdict is not None:
+                _add(found, verdict, whole or _quote(sentence, items[head], later))
 
 
 def _modifies_next(at: _Text, items: list[Mention], j: int) -> bool:
@@ -242,7 +186,7 @@ def _blocks(at: _Text, items: list[Mention], i: int) -> bool:
     is not an apposition of the actor before it ("A, a Chinese group, used C").
     """
     item, following = items[i], items[i + 1]
-    if at.types[item.actor] != ActorType.country:
+    if at.kinds[item.actor] != COUNTRY:
         return True  # (the caller checks this first)
     phrase = COUNTRY_PHRASE.match(*at.gap(item.end, item.end + 60))
     if phrase is None or following.start - (item.end + phrase.end()) <= 2:
@@ -250,75 +194,73 @@ def _blocks(at: _Text, items: list[Mention], i: int) -> bool:
     return i == 0 or not APPOSITION.match(*at.gap(items[i - 1].end, item.start))
 
 
-def _kind_class(kind: ActorType) -> str:
-    return "software" if kind in SOFTWARE else kind.value
-
-
-_CLASS = {kind: _kind_class(kind) for kind in ActorType}
-
-
-def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) -> _Found | None:
+def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) -> Verdict | None:
+    """The relation between ``a`` and ``b`` read in the words from ``a`` to ``head`` (the
+    first of the list that ends with ``b``) and just before ``a``."""
     if head.start - a.end > MAX_GAP:
         return None
     gap = at.gap(a.end, head.start)
-    if NEGATION.search(*gap):
+    if NEGATION.found(*gap):
         return None
-    before = at.gap(max(sentence.start, a.start - 60), a.start)
-    ta, tb = at.types[a.actor], at.types[b.actor]
-    if ta in REPORTERS or tb in REPORTERS:
-        return _reporting(at, sentence, a, b, gap, before)
+    before = (max(sentence.start, a.start - 60), a.start)  # read only when a cue asks
+    ka, kb = at.kinds[a.actor], at.kinds[b.actor]
     na, nb = at.names[a.actor], at.names[b.actor]
-    if ta == ActorType.country and tb != ActorType.country and ADJACENT.match(*gap):
-        return _link(sentence, nb, Relation.attributed_to, na, 0.6, a, b)
-    relation = _relation(ta, tb, gap, before)
+    if ka in REPORTERS or kb in REPORTERS:
+        return _reporting(at, ka, kb, na, nb, gap, before)
+    if ka == COUNTRY and kb != COUNTRY and ADJACENT.match(*gap):
+        return nb, REL_ATTRIBUTED_TO, na, 0.6
+    relation = _relation(at, ka, kb, a, b, gap, before)
     if relation is None:
         return _coordinated(at, sentence, a, b)
     rel, forward, confidence = relation
-    source, target = (na, nb) if forward else (nb, na)
-    return _link(sentence, source, rel, target, confidence, a, b)
+    return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
 
 
 def _relation(
-    ta: ActorType, tb: ActorType, gap: Gap, before: Gap
-) -> tuple[Relation, bool, float] | None:
-    if ta in SOFTWARE and tb in BLAMED and DEVELOPED.search(*gap):
-        return Relation.developed_by, True, 0.8
-    if tb in BLAMED and ATTRIBUTED.search(*gap):
-        return Relation.attributed_to, True, 0.8
-    if ta in GROUPS and tb in SOFTWARE and USES.search(*gap):
-        return Relation.uses, True, 0.8
-    if ta in SOFTWARE and tb in GROUPS and USED_BY.search(*gap):
-        return Relation.uses, False, 0.8
-    if ta in SOFTWARE and tb in SOFTWARE and SOFTWARE_CHAIN.search(*gap):
-        return Relation.uses, True, 0.6
-    if _CLASS[ta] == _CLASS[tb] and OVERLAPS.search(*gap):
-        return Relation.overlaps_with, True, 0.7
-    if LINKED_STRONG.search(*gap) or (LINK_VERB_BEFORE.search(*before) and STARTS_TO.match(*gap)):
-        return Relation.linked_to, True, 0.7
-    if LINKED_WEAK.search(*gap) or (ASSOCIATE_BEFORE.search(*before) and STARTS_WITH.match(*gap)):
-        return Relation.linked_to, True, 0.6
+    at: _Text, ka: str, kb: str, a: Mention, b: Mention, gap: Gap, before: tuple[int, int]
+) -> tuple[str, bool, float] | None:
+    """(relation, whether ``a`` is its source, confidence) between ``a`` (of kind ``ka``)
+    and ``b`` (of kind ``kb``), neither a reporter."""
+    if ka in SOFTWARE and kb in BLAMED and DEVELOPED.found(*gap):
+        return REL_DEVELOPED_BY, True, 0.8
+    if kb in BLAMED and ATTRIBUTED.found(*gap):
+        return REL_ATTRIBUTED_TO, True, 0.8
+    if ka in GROUPS and kb in SOFTWARE and USES.search(*gap):
+        return REL_USES, True, 0.8
+    if ka in SOFTWARE and kb in GROUPS and USED_BY.found(*gap):
+        return REL_USES, False, 0.8
+    if ka in SOFTWARE and kb in SOFTWARE and SOFTWARE_CHAIN.search(*gap):
+        return REL_USES, True, 0.6
+    if at.classes[a.actor] == at.classes[b.actor] and OVERLAPS.search(*gap):
+        return REL_OVERLAPS_WITH, True, 0.7
+    if LINKED_STRONG.search(*gap) or (
+        STARTS_TO.match(*gap) and LINK_VERB_BEFORE.found(*at.gap(*before))
+    ):
+        return REL_LINKED_TO, True, 0.7
+    if LINKED_WEAK.search(*gap) or (
+        STARTS_WITH.match(*gap) and ASSOCIATE_BEFORE.found(*at.gap(*before))
+    ):
+        return REL_LINKED_TO, True, 0.6
     return None
 
 
 def _reporting(
-    at: _Text, sentence: Span, a: Mention, b: Mention, gap: Gap, before: Gap
-) -> _Found | None:
-    ta, tb = at.types[a.actor], at.types[b.actor]
-    if (ta in REPORTERS and tb in REPORTERS) or ActorType.country in (ta, tb):
+    at: _Text, ka: str, kb: str, na: str, nb: str, gap: Gap, before: tuple[int, int]
+) -> Verdict | None:
+    """ "A reported by V" / "V reports A": a vendor or agency (one of the two) reports on
+    the other, named ``na`` (of kind ``ka``) and ``nb`` (of kind ``kb``)."""
+    if (ka in REPORTERS and kb in REPORTERS) or COUNTRY in (ka, kb):
         return None
-    na, nb = at.names[a.actor], at.names[b.actor]
-    if tb in REPORTERS:
-        if REPORTED.search(*gap):
-            return _link(sentence, na, Relation.reported_by, nb, 0.8, a, b)
-        return None
-    if ACCORDING_BEFORE.search(*before):
-        return _link(sentence, nb, Relation.reported_by, na, 0.8, a, b)
+    if kb in REPORTERS:
+        return (na, REL_REPORTED_BY, nb, 0.8) if REPORTED.found(*gap) else None
+    if ACCORDING_BEFORE.found(*at.gap(*before)):
+        return nb, REL_REPORTED_BY, na, 0.8
     if REPORTER_VERB.search(*gap):
-        return _link(sentence, nb, Relation.reported_by, na, 0.6, a, b)
+        return nb, REL_REPORTED_BY, na, 0.6
     return None
 
 
-def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> _Found | None:
+def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict | None:
     """ "overlaps between A and B" / "connections between A and B"."""
     before, low = at.gap(max(sentence.start, a.start - 120), a.start)
     if low is not None and "between" not in low:
@@ -327,46 +269,35 @@ def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> _Found | 
     if cue is None or not COORDINATED.match(*at.gap(a.end, b.start)):
         return None
     word = cue.group(1).lower()
-    relation = (
-        Relation.overlaps_with if word.startswith(("overlap", "similar")) else Relation.linked_to
-    )
-    return _link(sentence, at.names[a.actor], relation, at.names[b.actor], 0.6, a, b)
+    relation = REL_OVERLAPS_WITH if word.startswith(("overlap", "similar")) else REL_LINKED_TO
+    return at.names[a.actor], relation, at.names[b.actor], 0.6
 
 
-def _link(
-    sentence: Span,
-    source: str,
-    relation: Relation,
-    target: str,
-    confidence: float,
-    a: Mention,
-    b: Mention,
-) -> _Found | None:
+def _add(found: dict[tuple[str, str, str], _Found], verdict: Verdict, span: Span2) -> None:
+    """Merge the link into ``found``: one per (source, relation, target), either way round
+    for a symmetric relation, with up to five quotes (``span`` is this one's)."""
+    source, relation, target, confidence = verdict
     if source == target:
-        return None
-    return _Found(source, relation, target, confidence, [_quote(sentence, a, b)])
+        return
+    if relation in SYMMETRIC and target < source:
+        key = (relation, target, source)
+    else:
+        key = (relation, source, target)
+    existing = found.get(key)
+    if existing is None:
+        found[key] = _Found(source, relation, target, confidence, [span])
+        return
+    existing.confidence = max(existing.confidence, confidence)
+    spans = existing.spans
+    if span not in spans and len(spans) < 5:
+        spans.append(span)
 
 
-def _quote(sentence: Span, a: Mention, b: Mention) -> tuple[int, int]:
+def _quote(sentence: Span, a: Mention, b: Mention) -> Span2:
+    """What a link between ``a`` and ``b`` quotes: the sentence, or when it is long the
+    words around them."""
     if sentence.end - sentence.start <= MAX_QUOTE:
         return sentence.start, sentence.end
     start = max(sentence.start, min(a.start, b.start) - 60)
     end = min(sentence.end, max(a.end, b.end) + 60)
     return start, end
-
-
-def _merge(found: dict[tuple[object, ...], _Found], link: _Found) -> None:
-    ends: object = (
-        frozenset((link.source, link.target))
-        if link.relation in SYMMETRIC
-        else (link.source, link.target)
-    )
-    key = (link.relation, ends)
-    existing = found.get(key)
-    if existing is None:
-        found[key] = link
-        return
-    existing.confidence = max(existing.confidence, link.confidence)
-    for span in link.spans:
-        if span not in existing.spans and len(existing.spans) < 5:
-            existing.spans.append(span)

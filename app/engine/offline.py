@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Callable
+from functools import cache
 from typing import TypeVar
 
 from app.engine.actions import find_action_items
@@ -34,6 +36,32 @@ class OfflineExtractor:
         """Load the gazetteer and the IOC parser now, so the first document does not wait."""
         load_gazetteer()
         scan_indicators("warm-up: 192.0.2.1 example[.]com")
+        _tune_gc()
+
+
+# A document's pipeline keeps a few thousand containers alive at once (spans, hits, evidence),
+# all freed by reference counting when the brief is built; at the default 700 the youngest
+# generation filled several times per document and every pass traversed live objects only.
+_YOUNG_GC_THRESHOLD = 10_000
+
+
+@cache  # once a process: see below
+def _tune_gc() -> None:
+    """Spare the garbage collector passes that could find no garbage, once a process.
+
+    The gazetteer, the IOC parser's grammar and the imported modules are a large graph of
+    containers that lives as long as the process, yet every full collection walked all of it.
+    gc.freeze() moves every object alive now into a generation no collection looks at
+    (collecting first keeps garbage out of it); a higher young-generation threshold lets a
+    document's short-lived objects die by reference count before any pass looks at them.
+    Together they cut the collector's ~1.2 CPU s per 5 MB of documents to almost nothing.
+    Only the first warm-up does this, so objects made later (an app built per test, say) are
+    never frozen and stay collectable.
+    """
+    gc.collect()
+    gc.freeze()
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, _YOUNG_GC_THRESHOLD), *older)
 
 
 def extract_offline(doc: Document) -> Brief:

@@ -70,6 +70,20 @@ _VICTIM_BEFORE = re.compile(
     rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
 )
 
+# Every branch of ``_VICTIM_BEFORE`` holds one of these words, spelt as here.
+_VICTIM_WORDS = (
+    "attack",
+    "against",
+    "breach",
+    "intrusion",
+    "compromise",
+    "hack",
+    "spray",
+    "campaign",
+    "customers",
+    "victim",
+)
+
 
 def is_acting(text: str, start: int, end: int) -> bool:
     """True where an organisation mention acts or is attacked, not merely names a product."""
@@ -80,7 +94,10 @@ def is_acting(text: str, start: int, end: int) -> bool:
 
 def is_victim(text: str, start: int) -> bool:
     """True where the words before a mention make it the target of an attack."""
-    return _VICTIM_BEFORE.search(text[max(0, start - 80) : start]) is not None
+    window = text[max(0, start - 80) : start]
+    if not any(word in window for word in _VICTIM_WORDS):
+        return False  # a cheap pre-check: ``_VICTIM_BEFORE`` needs one of these words
+    return _VICTIM_BEFORE.search(window) is not None
 
 
 def find_org_names(text: str, gaz: Gazetteer, at: dict[str, list[int]]) -> list[Candidate]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import compress
+from operator import itemgetter
 
 from app.engine.actor_patterns import Caseless, lowered
 from app.engine.document import Span
@@ -50,6 +52,7 @@ _NOT_A_SECTOR_AFTER = re.compile(r"^-(?:backed|sponsored|linked|affiliated|align
 
 
 _PLACES = frozenset({"country", "region", "sector"})
+_ENTITY = itemgetter(2)  # a hit's entity index
 # The last word before a name that ``_BEFORE_NAME`` can accept ("linked to", "backed by" ...).
 _BEFORE_ENDINGS = frozenset({"to", "by", "of", "with", "for", "in", "from"})
 
@@ -77,7 +80,10 @@ def scan_places(
     if starts is None:
         starts = [s.start for s in sentences]
     entities = gaz.entities
-    places = [(hit, entities[hit.entity]) for hit in hits if entities[hit.entity].kind in _PLACES]
+    in_doc = {index: entities[index] for index in set(map(_ENTITY, hits))}
+    at_places = {index for index, entity in in_doc.items() if entity.kind in _PLACES}
+    place_hits = list(compress(hits, map(at_places.__contains__, map(_ENTITY, hits))))
+    places = list(zip(place_hits, map(in_doc.__getitem__, map(_ENTITY, place_hits)), strict=True))
     result = PlaceScan({}, [], [])
     if not places:
         return result

@@ -12,7 +12,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple
 
 from app.engine.action_rules import is_chatty, is_imperative, may_be_chatty
@@ -29,6 +30,7 @@ KEY_POINTS_MAX = 5
 RANK_DEPTH = 40  # MMR re-ranks among this many best candidates; the rest keep their score order
 RANK_PICKS = 16  # MMR picks this many (enough for the summary and key points), then stops
 LEAD_PARAGRAPH_BOOST = 1.5  # news leads summarise; notes rarely have prose leads to boost
+LEAD_BOOST = 1.1  # a later paragraph's first sentence
 KEY_POINTS_MIN = 3
 KEY_POINT_WORDS = 30
 MIN_WORDS = 5
@@ -54,6 +56,13 @@ _LABELS_TO_SKIP = re.compile(
     r"subject|on (?:the )?call|outgoing|incoming|held|next call|chair|owner|due)[*_]*\s*:",
     re.IGNORECASE,
 )
+# White space other than " " and "\n" (what str.isspace, str.split and regex \s know)
+_ASCII_ODD_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_ODD_SPACES = (
+    *_ASCII_ODD_SPACES,
+    *"\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
+    *"\u2028\u2029\u202f\u205f\u3000",
+)
 _LEAD_IN = re.compile(
     r"^(?:based on (?:the )?[\w\s'’-]{1,40}, )?it is (?:evident|clear|apparent) that\s+", re.I
 )
@@ -77,6 +86,11 @@ class _Candidate(NamedTuple):  # a tuple: cheaper to make than a frozen dataclas
     paragraph: int
 
 
+# Makes a _Candidate from a tuple of its fields, without the Python-level __new__ of a
+# NamedTuple (a candidate is made for nearly every sentence of a document)
+_new_candidate = tuple.__new__
+
+
 def summarise(doc: Document, *, max_words: int = 120) -> Summary:
     """Summarise a document in at most ``max_words`` words, plus 3–5 key points."""
     candidates = _candidates(doc)
@@ -95,27 +109,57 @@ def _candidates(doc: Document) -> list[_Candidate]:
     title = doc.title or guess_title(doc)
     seen: set[str] = {_key(title)} if title else set()
     chatty = may_be_chatty(doc.lowered)  # no line can be chatter when the whole text is not
+    plain = _plain_spaces(doc.text)
     paragraph = 0
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         if len(found) >= MAX_CANDIDATES or line.start > MAX_SCAN_CHARS:
             break
         if shape.heading or shape.explicit:  # headings and tasks are not summary material
             continue
-        content = line.text[shape.marker :] if shape.marker else line.text
-        if not _eligible_line(line.text, content, listed=shape.marker > 0, chatty=chatty):
+        marker = shape.marker
+        content = line.text[marker:] if marker else line.text
+        if not _eligible_line(line.text, content, listed=marker > 0, chatty=chatty):
             continue
-        if not _may_split(content):
-            sentences = [Span(0, 0, content)]
-        elif not shape.marker:  # a line splits into its sentences of the whole text
-            sentences = doc.sentences_within(line.start, line.end)
-        else:
-            sentences = split_sentences(content)
+        sentences = _line_sentences(doc, line, content, marker, plain=plain)
         if len(found) >= FULL_CANDIDATES:
             sentences = sentences[:1]
         lead = _starts_paragraph(doc.text, line)
         paragraph += 1 if lead and found else 0
-        _add_sentences(found, seen, sentences, lead=lead, paragraph=paragraph)
+        _add_sentences(found, seen, sentences, lead=lead, paragraph=paragraph, plain=plain)
     return found
+
+
+def _plain_spaces(text: str) -> bool:
+    """True when the only white space inside a line is a lone " " (as normalising leaves it).
+
+    A stripped text then has one word more than spaces, and a list marker is followed by
+    exactly one space.
+    """
+    if "  " in text:
+        return False
+    odd = _ASCII_ODD_SPACES if text.isascii() else _ODD_SPACES
+    for char in odd:  # noqa: SIM110 (a few `in` tests beat a regex over the whole text)
+        if char in text:
+            return False
+    return True
+
+
+def _line_sentences(
+    doc: Document, line: Span, content: str, marker: int, *, plain: bool
+) -> list[str]:
+    """The texts of the sentences of ``content``, the line less its list marker (if any)."""
+    if not _may_split(content):
+        return [content]
+    sentences = doc.sentences_within(line.start, line.end)
+    if not marker:  # a line splits into its sentences of the whole text
+        return [s.text for s in sentences]
+    # A listed line's sentences in the text are its content's (the first one less the
+    # marker), unless that first one is a single word: the content alone reads "12. Item"
+    # as a numbered item, one sentence, where the whole line ("- 12. Item") cuts after "12."
+    head = sentences[0].text[marker:]
+    if plain and " " in head:
+        return [head, *[s.text for s in sentences[1:]]]
+    return [s.text for s in split_sentences(content)]
 
 
 def _may_split(content: str) -> bool:
@@ -126,38 +170,51 @@ def _may_split(content: str) -> bool:
 def _add_sentences(
     found: list[_Candidate],
     seen: set[str],
-    sentences: list[Span],
+    sentences: list[str],
     *,
     lead: bool,
     paragraph: int,
+    plain: bool,
 ) -> None:
-    for position, sentence in enumerate(sentences):
-        text = sentence.text
-        words = len(text.split())
+    """Append the sentences of one line that make candidates (long enough, not seen before)."""
+    lead_here = lead  # only a paragraph's first sentence leads it
+    for text in sentences:
+        words = text.count(" ") + 1 if plain else len(text.split())
         if words < MIN_WORDS:  # dropping a lead-in below only ever makes a sentence shorter
+            lead_here = False
             continue
         lowered = text.lower()
-        if "t is " in lowered:
-            text = _LEAD_IN.sub("", text)
-            lowered = text.lower()
-            words = len(text.split())
-        first = text[:1]
-        if not first.isascii():  # upper-casing "ß" adds a letter: lower the result again
-            text = first.upper() + text[1:]
-            lowered = text.lower()
-            words = len(text.split())
-        elif first.islower():
-            text = first.upper() + text[1:]
-        if words < MIN_WORDS:
-            continue
-        tokens = _TOKEN.findall(lowered)
-        key = " ".join(tokens)
-        if key in seen or (len(text) <= DATELINE_CHARS and is_dateline(text)):
-            continue
-        seen.add(key)
-        terms = frozenset(tokens).difference(_STOPWORDS)
-        lead_here = lead and position == 0
-        found.append(_Candidate(len(found), text, terms, len(terms), words, lead_here, paragraph))
+        if "t is " in lowered or not text[:1].isascii() or text[:1].islower():
+            text, lowered, words = _recased(text, lowered, words)
+        if words >= MIN_WORDS:
+            tokens = _TOKEN.findall(lowered)
+            key = " ".join(tokens)
+            if key not in seen and (len(text) > DATELINE_CHARS or not is_dateline(text)):
+                seen.add(key)
+                terms = frozenset(tokens).difference(_STOPWORDS)
+                found.append(
+                    _new_candidate(
+                        _Candidate,
+                        (len(found), text, terms, len(terms), words, lead_here, paragraph),
+                    )
+                )
+        lead_here = False
+
+
+def _recased(text: str, lowered: str, words: int) -> tuple[str, str, int]:
+    """The sentence without a lead-in ("It is clear that"), capitalised; lower-cased; words."""
+    if "t is " in lowered:
+        text = _LEAD_IN.sub("", text)
+        lowered = text.lower()
+        words = len(text.split())
+    first = text[:1]
+    if not first.isascii():  # upper-casing "ß" adds a letter: lower the result again
+        text = first.upper() + text[1:]
+        lowered = text.lower()
+        words = len(text.split())
+    elif first.islower():
+        text = first.upper() + text[1:]
+    return text, lowered, words
 
 
 def _key(text: str) -> str:
@@ -185,34 +242,43 @@ def _starts_paragraph(text: str, line: Span) -> bool:
 
 
 def _rank(candidates: list[_Candidate]) -> list[_Candidate]:
-    """Order by relevance to the centroid, penalising overlap with better sentences (MMR).
-
-    Lazy greedy: a candidate's penalised score only falls as picks are added, so a popped
-    entry whose score is current is the true best; stale entries are re-scored and pushed back.
-    """
-    centroid = _centroid(candidates)
-    scores = [_score(c, centroid) for c in candidates]  # a candidate's order is its position
+    """Order by relevance to the centroid, penalising overlap with better sentences (MMR)."""
+    scores = _scores(candidates, _centroid(candidates))  # a candidate's order is its position
     # a stable sort keeps equal scores in document order, even reversed
     by_score = [
         candidates[i] for i in sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
     ]
-    head, rest = by_score[:RANK_DEPTH], by_score[RANK_DEPTH:]
-    heap = [(-scores[c.order], c.order, 0, 0.0) for c in head]  # (key, index, picks seen, overlap)
-    ranked: list[_Candidate] = []
-    by_index = {c.order: c for c in head}
-    while heap and len(ranked) < RANK_PICKS:
-        _, index, seen, overlap = heapq.heappop(heap)
-        if seen == len(ranked):
-            ranked.append(by_index.pop(index))
+    head = by_score[:RANK_DEPTH]
+    picks = _pick(head, [scores[c.order] for c in head])
+    picked = set(picks)
+    unpicked = [c for i, c in enumerate(head) if i not in picked]
+    return [head[i] for i in picks] + unpicked + by_score[RANK_DEPTH:]
+
+
+def _pick(head: list[_Candidate], scores: list[float]) -> list[int]:
+    """The first RANK_PICKS of ``head`` (positions) by score less overlap with earlier picks.
+
+    Lazy greedy: a candidate's penalised score only falls as picks are added, so a popped
+    entry whose score is current is the true best; stale entries are re-scored and pushed back.
+    """
+    terms = [c.terms for c in head]
+    sizes = [c.size for c in head]
+    # (key, order, position, picks seen, overlap): the document order breaks ties
+    heap = [(-scores[i], c.order, i, 0, 0.0) for i, c in enumerate(head)]
+    picks: list[int] = []
+    while heap and len(picks) < RANK_PICKS:
+        _, order, i, seen, overlap = heapq.heappop(heap)
+        if seen == len(picks):
+            picks.append(i)
             continue
-        terms, size = by_index[index].terms, by_index[index].size
-        for pick in ranked[seen:]:  # _jaccard, inlined: this loop is the ranking's hot spot
-            shared = len(terms & pick.terms)
-            union = size + pick.size - shared
+        mine, size = terms[i], sizes[i]
+        for pick in picks[seen:]:  # _jaccard, inlined: this loop is the ranking's hot spot
+            shared = len(mine & terms[pick])
+            union = size + sizes[pick] - shared
             if union and shared / union > overlap:
                 overlap = shared / union
-        heapq.heappush(heap, (-scores[index] * (1 - overlap), index, len(ranked), overlap))
-    return ranked + [c for c in head if c.order in by_index] + rest
+        heapq.heappush(heap, (-scores[i] * (1 - overlap), order, i, len(picks), overlap))
+    return picks
 
 
 def _jaccard(a: _Candidate, b: _Candidate) -> float:
@@ -228,29 +294,35 @@ def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
     The weight rises strictly with the count (as the count never exceeds the total), so the
     heaviest terms are the most frequent ones, ties going to the alphabetically first.
     """
-    df = Counter(chain.from_iterable(c.terms for c in candidates))
+    df = Counter(chain.from_iterable(map(attrgetter("terms"), candidates)))
     top: list[str] = list(df)
     if len(top) > CENTROID_TERMS:
         floor = sorted(df.values(), reverse=True)[CENTROID_TERMS - 1]
-        top = [term for term, count in df.items() if count > floor]
-        ties = sorted([term for term, count in df.items() if count == floor])
+        heavy = [(term, count) for term, count in df.items() if count >= floor]
+        top = [term for term, count in heavy if count > floor]
+        ties = sorted([term for term, count in heavy if count == floor])
         top += ties[: CENTROID_TERMS - len(top)]
     total = len(candidates)
     return {term: df[term] * (math.log((1 + total) / (1 + df[term])) + 1) for term in top}
 
 
-def _score(candidate: _Candidate, centroid: dict[str, float]) -> float:
-    if not candidate.terms:
-        return 0.0
-    # fsum is exact, so the score does not depend on the set's (hash-seeded) iteration order
-    score = math.fsum(map(centroid.get, candidate.terms, repeat(0.0))) / math.sqrt(
-        len(candidate.terms)
-    )
-    if candidate.paragraph == 0:
-        score *= LEAD_PARAGRAPH_BOOST
-    elif candidate.lead:
-        score *= 1.1
-    return score
+def _scores(candidates: list[_Candidate], centroid: dict[str, float]) -> list[float]:
+    """Each candidate's centroid weight per square root of its term count, with lead boosts.
+
+    fsum is exact, so a score does not depend on the set's (hash-seeded) iteration order,
+    nor on leaving out the terms that weigh nothing; multiplying by 1.0 changes no score.
+    """
+    top = frozenset(centroid)
+    weight = centroid.__getitem__
+    sqrt, fsum = math.sqrt, math.fsum
+    return [
+        fsum(map(weight, c.terms & top))
+        / sqrt(c.size)
+        * (LEAD_PARAGRAPH_BOOST if c.paragraph == 0 else LEAD_BOOST if c.lead else 1.0)
+        if c.size
+        else 0.0
+        for c in candidates
+    ]
 
 
 def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:

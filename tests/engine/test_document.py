@@ -34,6 +34,14 @@ def test_split_paragraphs_on_blank_lines() -> None:
     assert [p.text for p in split_paragraphs(text)] == ["one\nstill one", "two", "three"]
 
 
+def test_document_paragraphs_match_split_paragraphs_on_unnormalised_text() -> None:
+    # Document builds its paragraphs from its lines; both ways must cut at the same blank lines
+    text = "  Title \n\nOne\n  two  \n \t\n\x1c\nThree\u2028four\n\n\n\nLast\n \n"
+    doc = Document(text=text)
+    assert doc.paragraphs == split_paragraphs(text)
+    assert [p.text for p in doc.paragraphs] == ["Title", "One\n  two", "Three\u2028four", "Last"]
+
+
 def test_document_sha256_identifies_normalised_text() -> None:
     a = Document.from_raw("Same text.\r\n")
     b = Document.from_raw("Same text.")

@@ -80,3 +80,15 @@ def test_summarise_respects_a_small_word_budget_even_for_one_long_sentence() -> 
 def test_summarise_empty_document_is_empty() -> None:
     result = summarise(Document(text=""))
     assert (result.summary, result.key_points) == ("", [])
+
+
+def test_summarise_counts_words_parted_by_any_white_space() -> None:
+    spaces = [chr(i) for i in range(0x3001) if chr(i).isspace() and chr(i) not in " \n"]
+    for space in spaces:  # five words, no " " between them: a sentence long enough to keep
+        text = space.join(["Alpha", "beta", "gamma", "delta", "epsilon."])
+        assert summarise(Document(text=text)).summary == text, repr(space)
+
+
+def test_summarise_keeps_a_list_item_that_opens_with_an_enumeration() -> None:
+    doc = Document.from_raw("Notes on the week.\n\n- 12. The actor reused the loader. It spread.")
+    assert "12. The actor reused the loader." in summarise(doc).summary

@@ -1,0 +1,139 @@
+"""Which sentences the link reader reads: those naming two actors or more.
+
+"This backdoor" / "the group" count as a mention of the last actor of that kind named in the
+sentence or the two before it. Actor kinds are plain strings here (``ActorType`` values): the
+hash of an enum member is a Python call, and kinds are looked up for every pair of mentions.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from itertools import chain
+from operator import attrgetter
+
+from app.engine.actor_patterns import lowered_document
+from app.engine.actors import anaphor_cues
+from app.engine.brief import ActorType
+from app.engine.document import Document, Span
+from app.engine.link_cues import (
+    ANAPHOR,
+    GROUP_WORDS,
+    anaphor_starts,
+    single_spaced,
+    single_spaced_lines,
+    starts_within,
+)
+from app.engine.link_mentions import Mention, by_sentence
+
+SOFTWARE = frozenset({ActorType.malware.value, ActorType.tool.value})
+GROUPS = frozenset({ActorType.threat_actor.value})
+
+SentenceMentions = tuple[Span, list[Mention]]
+
+
+def sentences_with_pairs(
+    doc: Document, mentions: list[Mention], kinds: list[str]
+) -> list[SentenceMentions]:
+    """The sentences naming two actors or more, each with its mentions in text order.
+
+    ``mentions`` are in text order; ``kinds[i]`` is the kind of the actor ``i``.
+    """
+    sentences = doc.sentences
+    starts = [m.start for m in mentions]
+    anaphors = _Anaphors(doc)
+    result: list[SentenceMentions] = []
+    first = 0  # where the sentence's own mentions begin in ``mentions``
+    for index, own in by_sentence(doc.sentence_starts, mentions, starts):
+        if index >= 0:
+            items, sentence = own, sentences[index]
+            candidates = anaphors.within(index, sentence)
+            if candidates is None or candidates:
+                floor = sentences[index - 2].start if index >= 2 else sentences[0].start
+                recent = mentions[bisect_left(starts, floor, 0, first) : first]
+                items = _with_anaphora(doc.text, kinds, sentence, recent, own, candidates)
+            if len(items) > 1 and _two_actors(items):
+                result.append((sentence, items))
+        first += len(own)
+    return result
+
+
+def _two_actors(items: list[Mention]) -> bool:
+    """Whether the mentions name more than one actor."""
+    actor = items[0].actor
+    return items[-1].actor != actor or any(m.actor != actor for m in items)
+
+
+class _Anaphors:
+    """Where "this backdoor" / "the group" may stand, found once per document on demand."""
+
+    def __init__(self, doc: Document) -> None:
+        self.text = text = doc.text
+        cues = anaphor_cues(text)  # from the gazetteer pass, if it scanned this very text
+        self.cues = sorted(cues) if cues is not None else None
+        self.found: list[int] | None = None  # from ``anaphor_starts``
+        # in a single-spaced text the cues are all there is: grouped by sentence at once
+        spaced = self.cues is not None and single_spaced_lines(text)
+        self.per_sentence = _per_sentence(doc, self.cues) if spaced else None
+
+    def within(self, index: int, sentence: Span) -> list[int] | None:
+        """Candidate offsets inside the sentence (the index-th), or None when it has to be
+        searched."""
+        if self.per_sentence is not None:
+            return self.per_sentence.get(index, _NONE)
+        cues = self.cues
+        if cues is not None and single_spaced(sentence.text):
+            return starts_within(cues, sentence.start, sentence.end) if cues else cues
+        if self.found is None:
+            low = lowered_document(self.text)
+            if low is None:
+                return None
+            self.found = anaphor_starts(low)
+        return starts_within(self.found, sentence.start, sentence.end)
+
+
+_NONE: list[int] = []  # (never changed)
+
+
+def _per_sentence(doc: Document, offsets: list[int] | None) -> dict[int, list[int]]:
+    """The offsets (sorted) grouped by the index of the sentence that holds them."""
+    sentences, starts = doc.sentences, doc.sentence_starts
+    grouped: dict[int, list[int]] = {}
+    for offset in offsets or ():
+        index = bisect_right(starts, offset) - 1
+        if index >= 0 and offset < sentences[index].end:
+            grouped.setdefault(index, []).append(offset)
+    return grouped
+
+
+def _with_anaphora(
+    text: str,
+    kinds: list[str],
+    sentence: Span,
+    recent: list[Mention],
+    own: list[Mention],
+    starts: list[int] | None,
+) -> list[Mention]:
+    """The sentence's mentions and, in text order among them, "this backdoor" / "the group":
+    the last actor of that kind before it, here or in ``recent`` (the two sentences before).
+
+    ``starts`` are where in the sentence the pattern may match; None searches all of it.
+    """
+    end = sentence.end
+    if starts is None:
+        matches = list(ANAPHOR.finditer(text, sentence.start, end))
+    else:
+        matches = [m for m in (ANAPHOR.match(text, c, end) for c in starts) if m]
+    found: list[Mention] = []
+    for match in matches:
+        wanted = GROUPS if match.group(1) in GROUP_WORDS else SOFTWARE
+        where = match.start()
+        for m in chain(reversed(own), reversed(recent)):
+            if m.end <= where and kinds[m.actor] in wanted:
+                found.append(Mention(where, match.end(), m.actor))
+                break
+    if not found:
+        return own
+    return sorted([*own, *found], key=_START)  # (own mentions are in text order already)
+
+
+_START = attrgetter("start")
