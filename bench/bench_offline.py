@@ -29,6 +29,7 @@ from app.engine.indicators import (
     scan_indicators_exhaustive,
 )
 from app.engine.ioc_filters import canonical_value
+from app.engine.offline import OfflineExtractor
 from bench.corpus import build_corpus
 
 Values = set[tuple[str, str]]
@@ -122,7 +123,13 @@ def gazetteer_load_seconds() -> float | None:
 
 
 def warm_up() -> None:
-    """Pay one-off import and data-load costs outside the timed runs."""
+    """Pay one-off import and data-load costs outside the timed runs.
+
+    The offline extractor's warm-up also tunes the garbage collector for the whole process
+    (as it does in the service); it runs first so that ioc-finder alone is timed under the
+    same collector settings as the extractor.
+    """
+    OfflineExtractor().warm()
     scan_indicators("warm-up evil[.]com T1059 http://u@a.com/#x d41d8cd98f00b204e9800998ecf8427e")
     run_ioc_finder("warm-up evil.com")
 
