@@ -52,7 +52,7 @@ from app.engine.ioc_filters import (
     url_host,
 )
 from app.engine.ioc_locate import Locator
-from app.engine.ioc_parse import Found, parse_fanged, scan_plain
+from app.engine.ioc_parse import Found, finder_safe, parse_fanged, scan_plain
 from app.engine.ioc_windows import Windows, find_windows
 
 MAX_EVIDENCE = 5
@@ -134,7 +134,7 @@ def run_ioc_finder(text: str) -> dict[str, set[str]]:
     """ioc-finder's ``find_iocs`` over ``text`` for the types we keep, keyed by our type names."""
     from ioc_finder import find_iocs  # deferred: importing ioc-finder costs about a second
 
-    found = find_iocs(text, included_ioc_types=list(IOC_FINDER_TYPES))
+    found = find_iocs(finder_safe(text), included_ioc_types=list(IOC_FINDER_TYPES))
     out: dict[str, set[str]] = {}
     for key, kind in IOC_FINDER_TYPES.items():
         out.setdefault(kind.value, set()).update(found.get(key) or [])

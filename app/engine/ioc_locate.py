@@ -220,7 +220,7 @@ class Locator:
         self._offsets = [0, *accumulate(len(chunk) + 1 for chunk in windows.texts[:-1])]
         self._raw = "\n".join(windows.texts)
         self._fanged = RefangedText(self._raw)
-        self._lower = self._fanged.text.lower()
+        self._lower = lower_same_length(self._fanged.text)
         self._cves: dict[str, list[tuple[int, int]]] | None = None
 
     @property
@@ -266,6 +266,17 @@ class Locator:
             for base in places[slot]:
                 spans.add((base + shift, base + shift + end - start))
         return spans
+
+
+def lower_same_length(text: str) -> str:
+    """``text.lower()``, but "İ" kept as it is, so that offsets stay those of ``text``.
+
+    "İ" (U+0130) is the one character whose lower() is two characters long.
+    """
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "\u0130".join(part.lower() for part in text.split("\u0130"))
 
 
 def _bounded(text: str, start: int, end: int, kind: str) -> bool:

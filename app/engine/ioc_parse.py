@@ -65,6 +65,12 @@ _ALNUM_MASK = bytes(
 )
 _SHORTEST_BITCOIN = 14
 _SHORTEST_HASH = 32
+# A case-insensitive regex matches these to an ASCII letter ("İ" and "ı" to "i", "ſ" to "s"),
+# but their lower() is no ASCII letter, so ioc-finder's caseless scheme and TLD parsers
+# (pyparsing ``one_of``) match them and then raise KeyError looking the match up. ioc-finder
+# reads them as what they are, letters outside ASCII, when each is swapped for such a letter
+# of one character; only ASCII characters make up the values it returns.
+_CASE_FOLDING_TRAPS = str.maketrans({"\u0130": "\u00c0", "\u0131": "\u00e0", "\u017f": "\u00e0"})
 
 
 @dataclass
@@ -89,17 +95,24 @@ def parse_fanged(fanged: str, found: Found) -> None:
 
     slow_urls = _fast_urls(fanged, found)
     if slow_urls:
-        found.add_values("url", finder.parse_urls("\n".join(slow_urls)))
+        found.add_values("url", finder.parse_urls(finder_safe("\n".join(slow_urls))))
     if "@" in fanged:
         slow_emails = _fast_emails(fanged, found, _tld_set())
         if slow_emails:
-            found.add_values("email", finder.parse_email_addresses("\n".join(slow_emails)))
+            emails = finder.parse_email_addresses(finder_safe("\n".join(slow_emails)))
+            found.add_values("email", emails)
     parse_domains(fanged, found)
     colons = "\n".join(line for line in fanged.split("\n") if line.count(":") > 1)
     if colons:  # an IPv6 address has two colons at least, and never spans lines
+        colons = finder_safe(colons)
         found.add_values("ipv6", finder.parse_ipv6_addresses(colons))
         found.add_values("cidr", finder.parse_ipv6_cidrs(colons))
     _ipv4s(fanged, found)
+
+
+def finder_safe(text: str) -> str:
+    """``text`` fit for ioc-finder's parsers: same length, no ``_CASE_FOLDING_TRAPS``."""
+    return text if text.isascii() else text.translate(_CASE_FOLDING_TRAPS)
 
 
 def parse_domains(text: str, found: Found) -> None:

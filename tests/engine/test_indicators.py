@@ -309,3 +309,39 @@ def test_scan_indicators_reads_hashes_and_ids_only_where_they_stand_free() -> No
         (IndicatorType.bitcoin, BITCOIN),
     ]
     assert [technique.id for technique in scan.techniques] == ["T1059.001", "T1105"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fİle://x.com/a",
+        "ſftp://x.com/ and fıle://y.com/b",
+        "see hxxps://exa[.]com/İ and x.com/a?u=fİle://y",
+        "see http://exİample.com/a?b=c or İuser@exa[.]com, gİt@x.İo, İrc://İ.com now",
+    ],
+)
+def test_letters_that_fold_to_ascii_neither_crash_nor_shift_spans(text: str) -> None:
+    # "İ", "ı" and "ſ" match "i" / "s" in a case-insensitive regex but do not lower-case to
+    # them (and "İ" lower-cases to two characters): ioc-finder's caseless parsers used to
+    # raise KeyError on them, and the located spans drifted. They read as any other letter
+    # outside ASCII does.
+    def seen(scan: IndicatorScan) -> list[tuple[IndicatorType, str, list[tuple[int, int]]]]:
+        return [(i.type, i.value, [(e.start, e.end) for e in i.evidence]) for i in scan.indicators]
+
+    as_e = text.translate(str.maketrans("İıſ", "ééé"))
+    for scan in (scan_indicators, scan_indicators_exhaustive):
+        assert seen(scan(text)) == seen(scan(as_e))
+    found = scan_indicators(text)
+    for indicator in found.indicators:
+        for evidence in indicator.evidence:
+            assert text[evidence.start : evidence.end] == evidence.quote
+
+
+def test_a_url_after_a_dotted_capital_i_is_located_where_it_is_written() -> None:
+    # The URL goes to ioc-finder (its fragment is not of the plain shape), which reports no
+    # offsets; it is located in the lower-cased windows, where "İ" must keep its one place.
+    text = "see exİample.com, then http://host.example.net/a#frag for more"
+    found = _by_value(scan_indicators(text))
+    url = found["http://host.example.net/a#frag"]
+    assert (url.evidence[0].start, url.as_written) == (23, "http://host.example.net/a#frag")
+    assert found["ample.com"].evidence[0].start == 7
