@@ -32,8 +32,11 @@ _FAST_EMAIL = re.compile(
 )
 # ioc-finder's own domain candidates (``ioc_finder._DOMAIN_CANDIDATE_RE``); the value is the
 # candidate cut after its rightmost known TLD, as ``parse_domain_names`` does, with its span.
+# The first label is possessive (``{0,62}+``): a shorter one is followed by a label character,
+# never the dot that must come next, so giving characters back could not make a match; without
+# it every word of prose is walked back letter by letter (a third of the regex's time).
 _DOMAIN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9_][A-Za-z0-9_-]{0,62}(?:\.[A-Za-z0-9_][A-Za-z0-9_-]{0,62})+"
+    r"(?<![A-Za-z0-9])[A-Za-z0-9_][A-Za-z0-9_-]{0,62}+(?:\.[A-Za-z0-9_][A-Za-z0-9_-]{0,62})+"
     r"(?![A-Za-z0-9])"
 )
 _URL_MARKER = re.compile(r"://|\.[A-Za-z][A-Za-z0-9-]*/")
