@@ -212,10 +212,11 @@ def _add(spans: Spans, kind: str, value: str, occurrences: Iterable[tuple[int, i
 
 def _add_located(spans: Spans, fanged_found: Found, locator: Locator) -> None:
     """Add the values found in the refanged windows, at their places in the document."""
-    to_raw_all = locator.to_raw_all
-    for (kind, value), occurrences in fanged_found.spans.items():
+    found_spans = fanged_found.spans
+    # All spans are mapped in one call; each value gets a new set, kept as it is.
+    each = locator.to_raw_each(list(found_spans.values()))
+    for (kind, value), mapped in zip(found_spans, each, strict=True):
         key = (_TYPES[kind], _canonical(kind, value))
-        mapped = to_raw_all(occurrences)  # a new set: kept as it is
         found = spans.get(key)
         if found is None:
             spans[key] = mapped
