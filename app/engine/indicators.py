@@ -144,7 +144,7 @@ def run_ioc_finder(text: str) -> dict[str, set[str]]:
 def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) -> IndicatorScan:
     """Apply the containment, version and name filters to located values, and build the scan."""
     _drop_contained(spans)
-    scan = IndicatorScan(techniques=_techniques(text, _outside_urls(spans, technique_spans)))
+    scan = IndicatorScan(techniques=_techniques(text, _outside_urls(text, spans, technique_spans)))
     located = _located(text, spans)
     indicators: list[dict[str, object]] = []
     for ordered, (kind, value) in located:
@@ -172,11 +172,20 @@ def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) 
     return scan
 
 
-def _outside_urls(spans: Spans, technique_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _outside_urls(
+    text: str, spans: Spans, technique_spans: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
     """The technique-id spans not written inside a URL."""
     if not technique_spans:
         return technique_spans
-    url_spans = [o for (k, _v), occ in spans.items() if k is IndicatorType.url for o in occ]
+    # Only a URL written with a "T" can hold a technique id (most hold none).
+    url_spans = [
+        (s, e)
+        for (k, _v), occ in spans.items()
+        if k is IndicatorType.url
+        for s, e in occ
+        if text.find("T", s, e) >= 0
+    ]
     if not url_spans:
         return technique_spans
     # An id inside a URL (attack.mitre.org/techniques/T1059/001/) is part of a reference.
