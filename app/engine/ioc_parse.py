@@ -229,9 +229,12 @@ def scan_plain(text: str, found: Found) -> list[Span]:
         if _free_before(text, match.start()):
             found.add_span("cve", f"CVE-{match.group(1)}-{match.group(2)}", match.span())
     for start, end in runs:
-        for match in _BITCOIN.finditer(text, start, end):
-            if _free_before(text, match.start()):
-                found.add_span("bitcoin", match.group(0), match.span())
+        # A run is a maximal stretch of ASCII letters and digits: an address (no letter or
+        # digit on either side) can only be a whole run, so one match at its start decides.
+        if text[start] in "13b":
+            address = _BITCOIN.match(text, start, end)
+            if address and _free_before(text, start):
+                found.add_span("bitcoin", address.group(0), address.span())
     return [m.span() for m in _TECHNIQUE.finditer(text) if not _dotted_digit(text, m.end())]
 
 
