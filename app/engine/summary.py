@@ -63,6 +63,8 @@ _ODD_SPACES = (
     *"\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
     *"\u2028\u2029\u202f\u205f\u3000",
 )
+# A sentence opening with one of these keeps its case: ASCII, but not a lower-case letter
+_KEEPS_CASE = frozenset(map(chr, range(128))).difference("abcdefghijklmnopqrstuvwxyz")
 _LEAD_IN = re.compile(
     r"^(?:based on (?:the )?[\w\s'’-]{1,40}, )?it is (?:evident|clear|apparent) that\s+", re.I
 )
@@ -107,7 +109,7 @@ def summarise(doc: Document, *, max_words: int = 120) -> Summary:
 def _candidates(doc: Document) -> list[_Candidate]:
     found: list[_Candidate] = []
     title = doc.title or guess_title(doc)
-    seen: set[str] = {_key(title)} if title else set()
+    seen: set[tuple[str, ...]] = {_key(title)} if title else set()
     chatty = may_be_chatty(doc.lowered)  # no line can be chatter when the whole text is not
     plain = _plain_spaces(doc.text)
     paragraph = 0
@@ -169,7 +171,7 @@ def _may_split(content: str) -> bool:
 
 def _add_sentences(
     found: list[_Candidate],
-    seen: set[str],
+    seen: set[tuple[str, ...]],
     sentences: list[str],
     *,
     lead: bool,
@@ -184,11 +186,11 @@ def _add_sentences(
             lead_here = False
             continue
         lowered = text.lower()
-        if "t is " in lowered or not text[:1].isascii() or text[:1].islower():
+        if "t is " in lowered or text[0] not in _KEEPS_CASE:
             text, lowered, words = _recased(text, lowered, words)
         if words >= MIN_WORDS:
             tokens = _TOKEN.findall(lowered)
-            key = " ".join(tokens)
+            key = tuple(tokens)  # a token holds no space: the same as comparing them joined
             if key not in seen and (len(text) > DATELINE_CHARS or not is_dateline(text)):
                 seen.add(key)
                 terms = frozenset(tokens).difference(_STOPWORDS)
@@ -217,8 +219,8 @@ def _recased(text: str, lowered: str, words: int) -> tuple[str, str, int]:
     return text, lowered, words
 
 
-def _key(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.lower()))
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text.lower()))
 
 
 def _eligible_line(line: str, content: str, *, listed: bool, chatty: bool) -> bool:
