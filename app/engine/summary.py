@@ -268,26 +268,22 @@ def _pick(head: list[_Candidate], scores: list[float]) -> list[int]:
     # (key, order, position, picks seen, overlap): the document order breaks ties
     heap = [(-scores[i], c.order, i, 0, 0.0) for i, c in enumerate(head)]
     picks: list[int] = []
-    while heap and len(picks) < RANK_PICKS:
-        _, order, i, seen, overlap = heapq.heappop(heap)
+    entry = heapq.heappop(heap) if heap else None
+    while entry is not None and len(picks) < RANK_PICKS:
+        _, order, i, seen, overlap = entry
         if seen == len(picks):
             picks.append(i)
+            entry = heapq.heappop(heap) if heap else None
             continue
         mine, size = terms[i], sizes[i]
-        for pick in picks[seen:]:  # _jaccard, inlined: this loop is the ranking's hot spot
+        for pick in picks[seen:]:  # Jaccard overlap: this loop is the ranking's hot spot
             shared = len(mine & terms[pick])
             union = size + sizes[pick] - shared
             if union and shared / union > overlap:
                 overlap = shared / union
-        heapq.heappush(heap, (-scores[i] * (1 - overlap), order, i, len(picks), overlap))
+        # re-scored, it is popped at once when still the best (entries differ in their order)
+        entry = heapq.heappushpop(heap, (-scores[i] * (1 - overlap), order, i, len(picks), overlap))
     return picks
-
-
-def _jaccard(a: _Candidate, b: _Candidate) -> float:
-    """Overlap of two candidates' terms; the union's size follows from the sizes."""
-    shared = len(a.terms & b.terms)
-    union = a.size + b.size - shared
-    return shared / union if union else 0.0
 
 
 def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
@@ -354,8 +350,11 @@ def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]
 
 def _redundant(candidate: _Candidate, others: list[_Candidate]) -> bool:
     """True when the candidate overlaps any of the others by more than REDUNDANCY."""
-    for other in others:  # noqa: SIM110 (a loop beats any() over a generator)
-        if _jaccard(candidate, other) > REDUNDANCY:
+    terms, size = candidate.terms, candidate.size
+    for other in others:  # Jaccard overlap; the union's size follows from the sizes
+        shared = len(terms & other.terms)
+        union = size + other.size - shared
+        if union and shared / union > REDUNDANCY:
             return True
     return False
 
