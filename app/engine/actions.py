@@ -142,8 +142,34 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     base = header_date(doc) if meeting else None
     # A lower-cased line or sentence holds a chatter cue only where the lower-cased text does.
     scan = _Scan(doc, meeting, base, chatty=may_be_chatty(doc.lowered))
+    ctx = scan.ctx
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
-        _scan_line(scan, line, shape)
+        text = line.text
+        # Most lines are a heading-like line (a table row, an indicator) or prose: a line with
+        # no marker and no field sign, that is no meta sentence, takes the short ways below,
+        # which do what _scan_line would, without its calls.
+        if (
+            shape.marker
+            or shape.explicit
+            or ":" in text
+            or "=" in text
+            or ("A" <= text[0] <= "Z" and is_meta_sentence(text))
+        ):
+            _scan_line(scan, line, shape)
+        elif shape.heading and not _is_running_text(text):
+            scan.open_id = None
+            if _opens_section(text, explicit=False):
+                ctx.enter(text)
+            else:  # a task-like heading: an item
+                _scan_line(scan, line, shape)
+        elif meeting or has_advice_word(text):  # prose that may state an action
+            _scan_line(scan, line, shape)
+        else:  # prose without an advice word: no item, only the end of a lead-in's list
+            scan.open_id = None
+            if ctx.list_only:
+                ctx.leave()
+            elif ctx.mode == "rec":  # a recommendations section's prose states actions
+                _scan_line(scan, line, shape)
     return list(scan.items.values())
 
 
