@@ -62,6 +62,10 @@ _LIST_HEADING = re.compile(
 _LIST_HEADING_LOW = re.compile(_LIST_HEADING.pattern)
 _SPEAKER = re.compile(r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*:\s+")
 _RUNNING_TEXT_CHARS = 100
+# What a field line ('**Owner:** …', 'due: …', 'status = …') or a meta sentence opens with,
+# when not with a capital: emphasis, or the lower-case first letter of a field name ('ſ' is
+# the one other letter that a case-blind 's' matches).
+_META_OPENERS = "*_oaredpswſ"
 _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a paragraph of advice
 
 
@@ -175,10 +179,15 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
 
 def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     body = line.text[shape.marker :] if shape.marker else line.text
-    # A field line holds ':' or '='; a meta sentence too, or opens with a name: test inline.
+    # A field line holds ':' or '='; a meta sentence too, or opens with a name; and both open
+    # with a capital or a character of _META_OPENERS (a URL or a time opens with neither).
+    first = body[:1]
+    upper = "A" <= first <= "Z"
     field_sign = ":" in body or "=" in body
-    if (field_sign and is_meta_line(body)) or (
-        (field_sign or "A" <= body[:1] <= "Z") and is_meta_sentence(body)
+    if (
+        (upper or first in _META_OPENERS)
+        and (field_sign or upper)
+        and ((field_sign and is_meta_line(body)) or is_meta_sentence(body))
     ):
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)
