@@ -41,6 +41,7 @@ from app.engine.link_cues import (
     USED_BY,
     USES,
     Cue,
+    TailCue,
 )
 from app.engine.link_mentions import Mention, find_mentions
 from app.engine.link_sentences import GROUPS, SOFTWARE, sentences_with_pairs
@@ -69,7 +70,7 @@ Gap = tuple[str, str | None]  # some words of the text, and their lowercased for
 Outcome = tuple[str, bool, float] | None
 # The outcome of the first step whose cue is found in the words just before the first mention
 # (a step without a cue always applies; every plan ends with one).
-Plan = tuple[tuple[Cue | None, Outcome], ...]
+Plan = tuple[tuple[Cue | TailCue | None, Outcome], ...]
 Found = dict[str, Any]  # a link's ``Link`` fields, its evidence still as spans
 _COORDINATE: Outcome = ("", True, 0.0)
 _NO_LINK: Plan = ((None, None),)
@@ -249,7 +250,7 @@ def _relation(ka: str, kb: str, same_class: bool, gap: Gap) -> Plan:
         return ((None, (REL_OVERLAPS_WITH, True, 0.7)),)
     if LINKED_STRONG.search(*gap):
         return ((None, (REL_LINKED_TO, True, 0.7)),)
-    steps: list[tuple[Cue | None, Outcome]] = []
+    steps: list[tuple[Cue | TailCue | None, Outcome]] = []
     if STARTS_TO.match(*gap):  # "links A to B"
         steps.append((LINK_VERB_BEFORE, (REL_LINKED_TO, True, 0.7)))
     if LINKED_WEAK.search(*gap):
