@@ -62,6 +62,10 @@ _LIST_HEADING = re.compile(
 _LIST_HEADING_LOW = re.compile(_LIST_HEADING.pattern)
 _SPEAKER = re.compile(r"(?P<name>[A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*:\s+")
 _RUNNING_TEXT_CHARS = 100
+# What a field line ('**Owner:** …', 'due: …', 'status = …') or a meta sentence opens with,
+# when not with a capital: emphasis, or the lower-case first letter of a field name ('ſ' is
+# the one other letter that a case-blind 's' matches).
+_META_OPENERS = "*_oaredpswſ"
 _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a paragraph of advice
 
 
@@ -142,17 +146,48 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     base = header_date(doc) if meeting else None
     # A lower-cased line or sentence holds a chatter cue only where the lower-cased text does.
     scan = _Scan(doc, meeting, base, chatty=may_be_chatty(doc.lowered))
+    ctx = scan.ctx
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
-        _scan_line(scan, line, shape)
+        text = line.text
+        # Most lines are a heading-like line (a table row, an indicator) or prose: a line with
+        # no marker and no field sign, that is no meta sentence, takes the short ways below,
+        # which do what _scan_line would, without its calls.
+        if (
+            shape.marker
+            or shape.explicit
+            or ":" in text
+            or "=" in text
+            or ("A" <= text[0] <= "Z" and is_meta_sentence(text))
+        ):
+            _scan_line(scan, line, shape)
+        elif shape.heading and not _is_running_text(text):
+            scan.open_id = None
+            if _opens_section(text, explicit=False):
+                ctx.enter(text)
+            else:  # a task-like heading: an item
+                _scan_line(scan, line, shape)
+        elif meeting or has_advice_word(text):  # prose that may state an action
+            _scan_line(scan, line, shape)
+        else:  # prose without an advice word: no item, only the end of a lead-in's list
+            scan.open_id = None
+            if ctx.list_only:
+                ctx.leave()
+            elif ctx.mode == "rec":  # a recommendations section's prose states actions
+                _scan_line(scan, line, shape)
     return list(scan.items.values())
 
 
 def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     body = line.text[shape.marker :] if shape.marker else line.text
-    # A field line holds ':' or '='; a meta sentence too, or opens with a name: test inline.
+    # A field line holds ':' or '='; a meta sentence too, or opens with a name; and both open
+    # with a capital or a character of _META_OPENERS (a URL or a time opens with neither).
+    first = body[:1]
+    upper = "A" <= first <= "Z"
     field_sign = ":" in body or "=" in body
-    if (field_sign and is_meta_line(body)) or (
-        (field_sign or "A" <= body[:1] <= "Z") and is_meta_sentence(body)
+    if (
+        (upper or first in _META_OPENERS)
+        and (field_sign or upper)
+        and ((field_sign and is_meta_line(body)) or is_meta_sentence(body))
     ):
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)

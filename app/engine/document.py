@@ -31,7 +31,8 @@ _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # One pattern per stop: a pattern led by a literal scans several times faster than one led by
 # a character class, and no match holds a second stop, so the three scans find what one would.
 _AFTER_STOP = r"[\"'”’)\]]*[^\S\n]+(?=[\"'“‘(\[]?[A-Z0-9])"
-_SENT_ENDS = tuple((stop, re.compile(re.escape(stop) + _AFTER_STOP)) for stop in ".!?")
+# (What follows the stop is a group: its span is the cut and where the next sentence starts.)
+_SENT_ENDS = tuple((stop, re.compile(f"{re.escape(stop)}({_AFTER_STOP})")) for stop in ".!?")
 _ABBREVIATIONS = frozenset(
     [
         "e.g",
@@ -57,6 +58,9 @@ _ABBREVIATIONS = frozenset(
         "u.k",
     ]
 )
+# Where a sentence's last word starts being too long to be an abbreviation: when the letters
+# before the stop number one more than the longest (this reaches one past them: the stop).
+_LONG_WORD = max(map(len, _ABBREVIATIONS)) + 2
 _LIST_MARKER = re.compile(r"(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})\.")
 _PARA_SPLIT = re.compile(r"\n\s*\n")
 
@@ -229,11 +233,11 @@ def _sentence_cuts(text: str) -> list[tuple[int, int]]:
     stops = 0
     for stop, pattern in _SENT_ENDS:
         if stop in text:  # "!" and "?" are rare: skip their scans when absent
-            ends += [m.span() for m in pattern.finditer(text)]
+            ends += [m.span(1) for m in pattern.finditer(text)]
             stops += 1
     if stops > 1:
         ends.sort()
-    return [(start + 1, end) for start, end in ends]
+    return ends
 
 
 def _split_lines(text: str) -> list[Span]:
@@ -260,6 +264,10 @@ def _append_piece(spans: list[Span], line: str, base: int, start: int, end: int)
 
 
 def _ends_with_abbreviation(text: str, start: int, cut: int) -> bool:
+    """Whether the sentence ``text[start:cut]`` (ending at its stop) ends with an
+    abbreviation, an initial or, as its only word, a list marker: no sentence end then."""
+    if cut - start > _LONG_WORD and text[cut - _LONG_WORD : cut - 1].isalpha():
+        return False  # the stop ends a word longer than any abbreviation or marker
     head = text[start:cut].rstrip("\"'”’)]")
     words = head.rsplit(None, 1)  # the last word, and whether there is more than one
     word = words[-1] if words else ""

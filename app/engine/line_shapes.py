@@ -6,17 +6,23 @@ questions, so the answers are kept on the document (``Document.view``).
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from app.engine.action_rules import CHECKBOX, PREFIX
 from app.engine.document import Document
-from app.engine.kind import LIST_MARKER, is_heading
+from app.engine.kind import LIST_MARKER, is_bare_heading, is_question_heading
 
 _LIST_OPENERS = "-*•+▪◦‣("  # and a lower-case letter or a digit
 # How PREFIX's forms open, lower-cased: action, follow-up, to-do/TODO, next step, AI:, done,
 # completed. No other character matches these letters case-blind (as "ſ" does "s").
 _TASK_STARTS = frozenset(["ac", "fo", "to", "ne", "ai", "do", "co"])
 _SENTENCE_END = ".!;,"  # kind.is_heading: no heading but a Markdown one ends so
+# kind.is_heading's Markdown and bold-line patterns: the first opens with '#', the second with
+# '**' or '__'.
+_MD_HEADING = re.compile(r"#{1,6}\s+")
+_BOLD_LINE = re.compile(r"(?:\*\*|__)(?P<inner>[^*_]+?)(?:\*\*|__):?$")
+_MAX_LEAD_IN_WORDS = 30
 
 
 class LineShape(NamedTuple):
@@ -37,7 +43,10 @@ def _classify(doc: Document) -> list[LineShape]:
     for line in doc.lines:
         text = line.text
         first = text[0]  # a marker opens with one of a few characters: test that inline
-        may_list = first in _LIST_OPENERS or "a" <= first <= "z" or first.isdigit()
+        # ("a." or "a)" when it is a letter)
+        may_list = (
+            first in _LIST_OPENERS or ("a" <= first <= "z" and text[1:2] in ".)") or first.isdigit()
+        )
         marker = LIST_MARKER.match(text) if may_list else None
         start = marker.end() if marker else 0
         head = text[start : start + 2]  # CHECKBOX opens with '[', PREFIX with _TASK_STARTS
@@ -46,6 +55,18 @@ def _classify(doc: Document) -> list[LineShape]:
         )
         # is_heading's first test, inline: a line that ends like a sentence is no heading
         ends_sentence = text[-1] in _SENTENCE_END and text[0] != "#"
-        heading = marker is None and not ends_sentence and is_heading(text)
+        heading = marker is None and not ends_sentence and _reads_as_heading(text)
         shapes.append(LineShape(start, heading, explicit))
     return shapes
+
+
+def _reads_as_heading(line: str) -> bool:
+    """``kind.is_heading`` of a line that is stripped, no list item and ends in no '.!;,'.
+
+    (A line of ``Document.lines`` is stripped; the caller has ruled out the rest.)
+    """
+    if line[0] in "#*_" and (_MD_HEADING.match(line) or _BOLD_LINE.match(line)):
+        return True
+    if line[-1] == ":" and len(line.split()) <= _MAX_LEAD_IN_WORDS:
+        return True
+    return is_bare_heading(line) or is_question_heading(line)

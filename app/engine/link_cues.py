@@ -48,6 +48,60 @@ def _first(words: str, literals: tuple[str, ...]) -> int:
     return min(at for at in map(words.find, literals) if at >= 0)
 
 
+class TailCue:
+    """A caseless cue that must end the words it is asked about: one of ``words`` (with a
+    ``stem``, a word starting with one), white space, perhaps "the" and white space; that is,
+    ``\\b(?:words)\\s+(?:the\\s+)?$``.
+
+    A regex anchored at the end is still tried from every offset after a ``\\b``; reading the
+    lowercased words back from their end answers with a few string tests.
+    """
+
+    __slots__ = ("pattern", "stem", "words")
+
+    def __init__(self, *words: str, stem: bool = False) -> None:
+        suffix = r"\w*" if stem else ""
+        alternatives = "|".join(re.escape(word) + suffix for word in words)
+        self.pattern = Caseless(rf"\b(?:{alternatives})\s+(?:the\s+)?$")
+        self.words = words
+        self.stem = stem
+
+    def found(self, text: str, low: str | None) -> bool:
+        """Whether the cue ends ``text``; ``low`` is its ``lowered`` form (or None)."""
+        if low is None:
+            return self.pattern.search(text, None) is not None
+        head = low.rstrip()  # (``str.isspace`` is what ``\s`` matches)
+        if len(head) == len(low):
+            return False
+        if self._ends_with_word(head):
+            return True
+        if not head.endswith("the"):
+            return False
+        rest = head[:-3]
+        head = rest.rstrip()
+        return len(head) < len(rest) and self._ends_with_word(head)
+
+    def _ends_with_word(self, head: str) -> bool:
+        """Whether ``head`` ends with one of the words (or a word one of the stems starts),
+        the word starting at a word boundary."""
+        if self.stem:
+            start = len(head)
+            while start and _is_word_char(head[start - 1]):
+                start -= 1
+            return head.startswith(self.words, start)
+        for word in self.words:
+            if head.endswith(word):
+                at = len(head) - len(word)
+                if at == 0 or not _is_word_char(head[at - 1]):
+                    return True
+        return False
+
+
+def _is_word_char(char: str) -> bool:
+    """Whether ``\\w`` matches the character."""
+    return char.isalnum() or char == "_"
+
+
 NEGATION = Cue(
     (
         r"\b(?:not|no|never|unlike|rather than|instead of)\b|n't\b",
@@ -109,19 +163,11 @@ LINKED_STRONG = Caseless(r"\b(?:linked|tied|connected|traced)\s+(?:\S+\s+){0,2}?
 LINKED_WEAK = Caseless(
     r"\b(?:associat\w*|affiliat\w*|related to|connections?|links?|ties|part of|sub-?groups?)\b"
 )
-LINK_VERB_BEFORE = Cue(
-    (
-        r"\b(?:links?|linked|linking|ties|tied|connects?)\s+(?:the\s+)?$",
-        ("link", "ties", "tied", "connect"),
-    )
+LINK_VERB_BEFORE = TailCue(
+    *("link", "links", "linked", "linking", "ties", "tied", "connect", "connects")
 )
-ASSOCIATE_BEFORE = Cue((r"\bassociat\w*\s+(?:the\s+)?$", ("associat",)))
-ACCORDING_BEFORE = Cue(
-    (
-        r"\b(?:according to|as per|per|researchers (?:at|from))\s+(?:the\s+)?$",
-        ("according to", "as per", "per", "researchers"),
-    )
-)
+ASSOCIATE_BEFORE = TailCue("associat", stem=True)
+ACCORDING_BEFORE = TailCue(*("according to", "as per", "per", "researchers at", "researchers from"))
 BETWEEN_BEFORE = Caseless(
     r"\b(overlap\w*|similarit\w*|connections?|links?|ties|relationships?|association)\b"
     r"[^.]{0,80}?\bbetween\s+(?:the\s+)?$"

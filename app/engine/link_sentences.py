@@ -8,7 +8,8 @@ hash of an enum member is a Python call, and kinds are looked up for every pair 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import chain
+from collections.abc import Iterator
+from itertools import chain, pairwise
 from operator import attrgetter
 
 from app.engine.actor_patterns import lowered_document
@@ -42,19 +43,51 @@ def sentences_with_pairs(
     starts = [m.start for m in mentions]
     anaphors = _Anaphors(doc)
     result: list[SentenceMentions] = []
-    first = 0  # where the sentence's own mentions begin in ``mentions``
-    for index, own in by_sentence(doc.sentence_starts, mentions, starts):
-        if index >= 0:
-            items, sentence = own, sentences[index]
-            candidates = anaphors.within(index, sentence)
-            if candidates is None or candidates:
-                floor = sentences[index - 2].start if index >= 2 else sentences[0].start
-                recent = mentions[bisect_left(starts, floor, 0, first) : first]
-                items = _with_anaphora(doc.text, kinds, sentence, recent, own, candidates)
-            if len(items) > 1 and _two_actors(items):
-                result.append((sentence, items))
-        first += len(own)
+    for index, first, end in _sentences_to_read(doc, mentions, starts, anaphors.per_sentence):
+        items = own = mentions[first:end]
+        sentence = sentences[index]
+        candidates = anaphors.within(index, sentence)
+        if candidates is None or candidates:
+            floor = sentences[index - 2].start if index >= 2 else sentences[0].start
+            recent = mentions[bisect_left(starts, floor, 0, first) : first]
+            items = _with_anaphora(doc.text, kinds, sentence, recent, own, candidates)
+        if len(items) > 1 and _two_actors(items):
+            result.append((sentence, items))
     return result
+
+
+def _sentences_to_read(
+    doc: Document,
+    mentions: list[Mention],
+    starts: list[int],
+    anaphors: dict[int, list[int]] | None,
+) -> Iterator[tuple[int, int, int]]:
+    """(index, first, end) for each sentence naming an actor that may name two, in text order:
+    its mentions are ``mentions[first:end]`` (``starts`` holds their start offsets).
+
+    When where "this backdoor" may stand is known by sentence (``anaphors``), only sentences
+    with two mentions or with such a place are named: most name one actor, and finding which
+    do with one bisect a mention costs less than taking every sentence's mentions apart.
+    """
+    sentence_starts = doc.sentence_starts
+    if anaphors is None:
+        first = 0
+        for index, own in by_sentence(sentence_starts, mentions, starts):
+            if index >= 0:
+                yield index, first, first + len(own)
+            first += len(own)
+        return
+    where = [bisect_right(sentence_starts, start) - 1 for start in starts]
+    wanted = {index for index, after in pairwise(where) if index == after}
+    wanted.update(anaphors)
+    count, last = len(starts), len(sentence_starts) - 1
+    for index in sorted(wanted):
+        if index < 0:
+            continue  # (mentions before the first sentence are never read)
+        first = bisect_left(starts, sentence_starts[index])
+        end = bisect_left(starts, sentence_starts[index + 1], first) if index < last else count
+        if first < end:  # a sentence naming no actor is not read
+            yield index, first, end
 
 
 def _two_actors(items: list[Mention]) -> bool:

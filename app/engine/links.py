@@ -9,7 +9,8 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import TypeAdapter
 
@@ -39,6 +40,8 @@ from app.engine.link_cues import (
     STARTS_WITH,
     USED_BY,
     USES,
+    Cue,
+    TailCue,
 )
 from app.engine.link_mentions import Mention, find_mentions
 from app.engine.link_sentences import GROUPS, SOFTWARE, sentences_with_pairs
@@ -62,17 +65,16 @@ SYMMETRIC = frozenset({REL_LINKED_TO, REL_OVERLAPS_WITH, Relation.related_to.val
 Verdict = tuple[str, str, str, float]  # source, relation, target, confidence
 Span2 = tuple[int, int]  # start and end offsets in the text
 Gap = tuple[str, str | None]  # some words of the text, and their lowercased form
-
-
-@dataclass(slots=True)
-class _Found:
-    """A link before it becomes a pydantic model: cheap to make and to merge."""
-
-    source: str
-    relation: str  # a ``Relation`` value
-    target: str
-    confidence: float
-    spans: list[Span2]
+# What a pair's gap decides: (relation, whether the first mention is its source, confidence),
+# None for no link, or _COORDINATE to look for "between A and B" instead.
+Outcome = tuple[str, bool, float] | None
+# The outcome of the first step whose cue is found in the words just before the first mention
+# (a step without a cue always applies; every plan ends with one).
+Plan = tuple[tuple[Cue | TailCue | None, Outcome], ...]
+Found = dict[str, Any]  # a link's ``Link`` fields, its evidence still as spans
+_COORDINATE: Outcome = ("", True, 0.0)
+_NO_LINK: Plan = ((None, None),)
+_TRY_COORDINATED: Plan = ((None, _COORDINATE),)
 
 
 @dataclass(slots=True)
@@ -84,6 +86,9 @@ class _Text:
     kinds: list[str]  # ``ActorType`` values
     classes: list[str]  # the kind, "software" for malware and tools alike
     names: list[str]
+    # what the words between two mentions decide, by (gap, kinds, same class): a document
+    # repeats its phrasings, so most pairs find their answer here
+    plans: dict[tuple[Gap, str, str, bool], Plan] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str, actors: list[Actor]) -> _Text:
@@ -110,31 +115,22 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     if len(actors) < 2 or len(mentions) < 2:
         return []
     at = _Text.of(text, actors)
-    found: dict[tuple[str, str, str], _Found] = {}
+    found: dict[tuple[str, str, str], Found] = {}
     for sentence, items in sentences_with_pairs(doc, mentions, at.kinds):
         _read_sentence(at, sentence, items, found)
     return _models(text, list(found.values()))
 
 
-def _models(text: str, found: list[_Found]) -> list[Link]:
+def _models(text: str, found: list[Found]) -> list[Link]:
     """The links as models. Links read in one sentence quote the same span: its ``Evidence``
     is made once and shared (fewer objects to validate, and for the collector to walk), and
     each kind of model is validated in one call for the whole document."""
-    spans = list(dict.fromkeys(span for f in found for span in f.spans))
+    spans = list(dict.fromkeys(span for f in found for span in f["evidence"]))
     made = _EVIDENCE.validate_python([evidence_payload(text, *span) for span in spans])
     evidence = dict(zip(spans, made, strict=True))
-    return _LINKS.validate_python(
-        [
-            {
-                "source": f.source,
-                "relation": f.relation,
-                "target": f.target,
-                "confidence": f.confidence,
-                "evidence": [evidence[span] for span in f.spans],
-            }
-            for f in found
-        ]
-    )
+    for f in found:
+        f["evidence"] = [evidence[span] for span in f["evidence"]]
+    return _LINKS.validate_python(found)
 
 
 _EVIDENCE = TypeAdapter(list[Evidence])
@@ -142,7 +138,7 @@ _LINKS = TypeAdapter(list[Link])
 
 
 def _read_sentence(
-    at: _Text, sentence: Span, items: list[Mention], found: dict[tuple[str, str, str], _Found]
+    at: _Text, sentence: Span, items: list[Mention], found: dict[tuple[str, str, str], Found]
 ) -> None:
     """Add the links between the sentence's mentions to ``found``."""
     kinds, classes, text = at.kinds, at.classes, at.text
@@ -200,64 +196,79 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
     if head.start - a.end > MAX_GAP:
         return None
     gap = at.gap(a.end, head.start)
-    if NEGATION.found(*gap):
-        return None
-    before = (max(sentence.start, a.start - 60), a.start)  # read only when a cue asks
     ka, kb = at.kinds[a.actor], at.kinds[b.actor]
-    na, nb = at.names[a.actor], at.names[b.actor]
-    if ka in REPORTERS or kb in REPORTERS:
-        return _reporting(at, ka, kb, na, nb, gap, before)
-    if ka == COUNTRY and kb != COUNTRY and ADJACENT.match(*gap):
-        return nb, REL_ATTRIBUTED_TO, na, 0.6
-    relation = _relation(at, ka, kb, a, b, gap, before)
-    if relation is None:
+    key = (gap, ka, kb, at.classes[a.actor] == at.classes[b.actor])
+    plan = at.plans.get(key)
+    if plan is None:
+        plan = at.plans[key] = _plan(gap, ka, kb, key[3])
+    outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, a, plan)
+    if outcome is None:
+        return None
+    if outcome is _COORDINATE:
         return _coordinated(at, sentence, a, b)
-    rel, forward, confidence = relation
+    rel, forward, confidence = outcome
+    na, nb = at.names[a.actor], at.names[b.actor]
     return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
 
 
-def _relation(
-    at: _Text, ka: str, kb: str, a: Mention, b: Mention, gap: Gap, before: tuple[int, int]
-) -> tuple[str, bool, float] | None:
-    """(relation, whether ``a`` is its source, confidence) between ``a`` (of kind ``ka``)
-    and ``b`` (of kind ``kb``), neither a reporter."""
+def _follow(at: _Text, sentence: Span, a: Mention, plan: Plan) -> Outcome:
+    """The outcome of the plan's first step whose cue the words just before ``a`` hold."""
+    before = at.gap(max(sentence.start, a.start - 60), a.start)
+    for cue, outcome in plan:
+        if cue is None or cue.found(*before):
+            return outcome
+    return None  # (never reached: a plan ends with a step that always applies)
+
+
+def _plan(gap: Gap, ka: str, kb: str, same_class: bool) -> Plan:
+    """What the words between two mentions decide for a pair of kinds ``ka`` and ``kb``
+    (whether of one class, "software" for malware and tools alike); the words just before
+    the first mention are left to the plan's cues."""
+    if NEGATION.found(*gap):
+        return _NO_LINK
+    if ka in REPORTERS or kb in REPORTERS:
+        return _reporting(ka, kb, gap)
+    if ka == COUNTRY and kb != COUNTRY and ADJACENT.match(*gap):
+        return ((None, (REL_ATTRIBUTED_TO, False, 0.6)),)
+    return _relation(ka, kb, same_class, gap)
+
+
+def _relation(ka: str, kb: str, same_class: bool, gap: Gap) -> Plan:
+    """The plan for ``a`` (of kind ``ka``) and ``b`` (of kind ``kb``), neither a reporter:
+    a relation, or when none is read "between A and B"."""
     if ka in SOFTWARE and kb in BLAMED and DEVELOPED.found(*gap):
-        return REL_DEVELOPED_BY, True, 0.8
+        return ((None, (REL_DEVELOPED_BY, True, 0.8)),)
     if kb in BLAMED and ATTRIBUTED.found(*gap):
-        return REL_ATTRIBUTED_TO, True, 0.8
+        return ((None, (REL_ATTRIBUTED_TO, True, 0.8)),)
     if ka in GROUPS and kb in SOFTWARE and USES.search(*gap):
-        return REL_USES, True, 0.8
+        return ((None, (REL_USES, True, 0.8)),)
     if ka in SOFTWARE and kb in GROUPS and USED_BY.found(*gap):
-        return REL_USES, False, 0.8
+        return ((None, (REL_USES, False, 0.8)),)
     if ka in SOFTWARE and kb in SOFTWARE and SOFTWARE_CHAIN.search(*gap):
-        return REL_USES, True, 0.6
-    if at.classes[a.actor] == at.classes[b.actor] and OVERLAPS.search(*gap):
-        return REL_OVERLAPS_WITH, True, 0.7
-    if LINKED_STRONG.search(*gap) or (
-        STARTS_TO.match(*gap) and LINK_VERB_BEFORE.found(*at.gap(*before))
-    ):
-        return REL_LINKED_TO, True, 0.7
-    if LINKED_WEAK.search(*gap) or (
-        STARTS_WITH.match(*gap) and ASSOCIATE_BEFORE.found(*at.gap(*before))
-    ):
-        return REL_LINKED_TO, True, 0.6
-    return None
+        return ((None, (REL_USES, True, 0.6)),)
+    if same_class and OVERLAPS.search(*gap):
+        return ((None, (REL_OVERLAPS_WITH, True, 0.7)),)
+    if LINKED_STRONG.search(*gap):
+        return ((None, (REL_LINKED_TO, True, 0.7)),)
+    steps: list[tuple[Cue | TailCue | None, Outcome]] = []
+    if STARTS_TO.match(*gap):  # "links A to B"
+        steps.append((LINK_VERB_BEFORE, (REL_LINKED_TO, True, 0.7)))
+    if LINKED_WEAK.search(*gap):
+        return (*steps, (None, (REL_LINKED_TO, True, 0.6)))
+    if STARTS_WITH.match(*gap):  # "associates A with B"
+        steps.append((ASSOCIATE_BEFORE, (REL_LINKED_TO, True, 0.6)))
+    return (*steps, *_TRY_COORDINATED) if steps else _TRY_COORDINATED
 
 
-def _reporting(
-    at: _Text, ka: str, kb: str, na: str, nb: str, gap: Gap, before: tuple[int, int]
-) -> Verdict | None:
-    """ "A reported by V" / "V reports A": a vendor or agency (one of the two) reports on
-    the other, named ``na`` (of kind ``ka``) and ``nb`` (of kind ``kb``)."""
+def _reporting(ka: str, kb: str, gap: Gap) -> Plan:
+    """ "A reported by V" / "V reports A": the plan when a vendor or agency (one of the two,
+    of kinds ``ka`` and ``kb``) reports on the other."""
     if (ka in REPORTERS and kb in REPORTERS) or COUNTRY in (ka, kb):
-        return None
+        return _NO_LINK
     if kb in REPORTERS:
-        return (na, REL_REPORTED_BY, nb, 0.8) if REPORTED.found(*gap) else None
-    if ACCORDING_BEFORE.found(*at.gap(*before)):
-        return nb, REL_REPORTED_BY, na, 0.8
-    if REPORTER_VERB.search(*gap):
-        return nb, REL_REPORTED_BY, na, 0.6
-    return None
+        return ((None, (REL_REPORTED_BY, True, 0.8) if REPORTED.found(*gap) else None),)
+    weak = (REL_REPORTED_BY, False, 0.6) if REPORTER_VERB.search(*gap) else None
+    return ((ACCORDING_BEFORE, (REL_REPORTED_BY, False, 0.8)), (None, weak))
 
 
 def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict | None:
@@ -273,7 +284,7 @@ def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict |
     return at.names[a.actor], relation, at.names[b.actor], 0.6
 
 
-def _add(found: dict[tuple[str, str, str], _Found], verdict: Verdict, span: Span2) -> None:
+def _add(found: dict[tuple[str, str, str], Found], verdict: Verdict, span: Span2) -> None:
     """Merge the link into ``found``: one per (source, relation, target), either way round
     for a symmetric relation, with up to five quotes (``span`` is this one's)."""
     source, relation, target, confidence = verdict
@@ -285,10 +296,17 @@ def _add(found: dict[tuple[str, str, str], _Found], verdict: Verdict, span: Span
         key = (relation, source, target)
     existing = found.get(key)
     if existing is None:
-        found[key] = _Found(source, relation, target, confidence, [span])
+        found[key] = {
+            "source": source,
+            "relation": relation,
+            "target": target,
+            "confidence": confidence,
+            "evidence": [span],  # ``_models`` turns them into ``Evidence``
+        }
         return
-    existing.confidence = max(existing.confidence, confidence)
-    spans = existing.spans
+    if confidence > existing["confidence"]:
+        existing["confidence"] = confidence
+    spans = existing["evidence"]
     if span not in spans and len(spans) < 5:
         spans.append(span)
 

@@ -11,10 +11,11 @@ import heapq
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypeAlias
 
 from app.engine.action_rules import is_chatty, is_imperative, may_be_chatty
 from app.engine.document import Document, Span, split_sentences
@@ -50,6 +51,14 @@ _STOPWORDS = frozenset(
     as well including
     """.split()  # noqa: SIM905
 )
+# An ASCII text's terms are cut as bytes: a translate and a split instead of a regex. Every
+# byte a token cannot hold becomes a space; the runs left are the tokens (_TOKEN), give or
+# take a lone letter or digit, unless a run opens or ends with ' or - (then _TOKEN_BYTES cuts)
+_TOKEN_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789'-"
+_SPACE_NON_TOKENS = bytes(c if c in _TOKEN_CHARS else 0x20 for c in range(256))
+_TOKEN_BYTES = re.compile(rb"[a-z0-9][a-z0-9'-]*[a-z0-9]")
+_STOP_BYTES = frozenset(word.encode() for word in _STOPWORDS)
+_STOP_OR_SINGLE_BYTES = _STOP_BYTES.union(bytes([c]) for c in _TOKEN_CHARS[:-2])
 _LABELS_TO_SKIP = re.compile(
     r"[*_]*(?:attendees|participants|present|invitees|absent|apologies|date|time|location|"
     r"facilitator|chair|note[- ]?taker|scribe|agenda|next sync|next meeting|cc|to|from|"
@@ -63,6 +72,8 @@ _ODD_SPACES = (
     *"\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a",
     *"\u2028\u2029\u202f\u205f\u3000",
 )
+# A sentence opening with one of these keeps its case: ASCII, but not a lower-case letter
+_KEEPS_CASE = frozenset(map(chr, range(128))).difference("abcdefghijklmnopqrstuvwxyz")
 _LEAD_IN = re.compile(
     r"^(?:based on (?:the )?[\w\s'’-]{1,40}, )?it is (?:evident|clear|apparent) that\s+", re.I
 )
@@ -76,10 +87,16 @@ class Summary:
     key_points: list[str]
 
 
+# A term: the text's own token, or its bytes when the text is ASCII (never both in one text)
+_Term: TypeAlias = str | bytes
+# Sentences already taken, by their terms: the lower-cased texts (compared token by token)
+_Seen: TypeAlias = dict[frozenset[_Term], list[str]]
+
+
 class _Candidate(NamedTuple):  # a tuple: cheaper to make than a frozen dataclass
     order: int  # the position among the candidates (document order)
     text: str
-    terms: frozenset[str]
+    terms: frozenset[_Term]
     size: int  # len(terms), kept for the Jaccard overlap
     words: int
     lead: bool
@@ -107,7 +124,8 @@ def summarise(doc: Document, *, max_words: int = 120) -> Summary:
 def _candidates(doc: Document) -> list[_Candidate]:
     found: list[_Candidate] = []
     title = doc.title or guess_title(doc)
-    seen: set[str] = {_key(title)} if title else set()
+    terms_of = _ascii_terms if doc.text.isascii() else _terms
+    seen: _Seen = {terms_of(title.lower()): [title.lower()]} if title else {}
     chatty = may_be_chatty(doc.lowered)  # no line can be chatter when the whole text is not
     plain = _plain_spaces(doc.text)
     paragraph = 0
@@ -125,7 +143,9 @@ def _candidates(doc: Document) -> list[_Candidate]:
             sentences = sentences[:1]
         lead = _starts_paragraph(doc.text, line)
         paragraph += 1 if lead and found else 0
-        _add_sentences(found, seen, sentences, lead=lead, paragraph=paragraph, plain=plain)
+        _add_sentences(
+            found, seen, sentences, terms_of, lead=lead, paragraph=paragraph, plain=plain
+        )
     return found
 
 
@@ -169,8 +189,9 @@ def _may_split(content: str) -> bool:
 
 def _add_sentences(
     found: list[_Candidate],
-    seen: set[str],
+    seen: _Seen,
     sentences: list[str],
+    terms_of: Callable[[str], frozenset[_Term]],
     *,
     lead: bool,
     paragraph: int,
@@ -184,14 +205,14 @@ def _add_sentences(
             lead_here = False
             continue
         lowered = text.lower()
-        if "t is " in lowered or not text[:1].isascii() or text[:1].islower():
+        if "t is " in lowered or text[0] not in _KEEPS_CASE:
             text, lowered, words = _recased(text, lowered, words)
         if words >= MIN_WORDS:
-            tokens = _TOKEN.findall(lowered)
-            key = " ".join(tokens)
-            if key not in seen and (len(text) > DATELINE_CHARS or not is_dateline(text)):
-                seen.add(key)
-                terms = frozenset(tokens).difference(_STOPWORDS)
+            terms = terms_of(lowered)
+            if (terms not in seen or _unseen(seen[terms], lowered)) and (
+                len(text) > DATELINE_CHARS or not is_dateline(text)
+            ):
+                seen.setdefault(terms, []).append(lowered)
                 found.append(
                     _new_candidate(
                         _Candidate,
@@ -217,8 +238,35 @@ def _recased(text: str, lowered: str, words: int) -> tuple[str, str, int]:
     return text, lowered, words
 
 
-def _key(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.lower()))
+def _terms(lowered: str) -> frozenset[_Term]:
+    """The distinct tokens of a lower-cased text, less the stop words."""
+    return frozenset(_TOKEN.findall(lowered)).difference(_STOPWORDS)
+
+
+def _ascii_terms(lowered: str) -> frozenset[_Term]:
+    """``_terms`` of an ASCII text, as bytes: what a text's tokens are, cut without a regex."""
+    spaced = lowered.encode().translate(_SPACE_NON_TOKENS)
+    if (b"-" in spaced or b"'" in spaced) and _has_edge_punctuation(spaced):
+        return frozenset(_TOKEN_BYTES.findall(spaced)).difference(_STOP_BYTES)
+    return frozenset(spaced.split()).difference(_STOP_OR_SINGLE_BYTES)
+
+
+def _has_edge_punctuation(spaced: bytes) -> bool:
+    """True when a run of token bytes opens or ends with ' or - (a token leaves them out)."""
+    return (
+        b" -" in spaced
+        or b"- " in spaced
+        or b" '" in spaced
+        or b"' " in spaced
+        or spaced[:1] in b"'-"
+        or spaced[-1:] in b"'-"
+    )
+
+
+def _unseen(texts: list[str], lowered: str) -> bool:
+    """True when no text taken with the same terms has the same tokens as ``lowered``."""
+    tokens = _TOKEN.findall(lowered)
+    return all(_TOKEN.findall(other) != tokens for other in texts)
 
 
 def _eligible_line(line: str, content: str, *, listed: bool, chatty: bool) -> bool:
@@ -266,36 +314,32 @@ def _pick(head: list[_Candidate], scores: list[float]) -> list[int]:
     # (key, order, position, picks seen, overlap): the document order breaks ties
     heap = [(-scores[i], c.order, i, 0, 0.0) for i, c in enumerate(head)]
     picks: list[int] = []
-    while heap and len(picks) < RANK_PICKS:
-        _, order, i, seen, overlap = heapq.heappop(heap)
+    entry = heapq.heappop(heap) if heap else None
+    while entry is not None and len(picks) < RANK_PICKS:
+        _, order, i, seen, overlap = entry
         if seen == len(picks):
             picks.append(i)
+            entry = heapq.heappop(heap) if heap else None
             continue
         mine, size = terms[i], sizes[i]
-        for pick in picks[seen:]:  # _jaccard, inlined: this loop is the ranking's hot spot
+        for pick in picks[seen:]:  # Jaccard overlap: this loop is the ranking's hot spot
             shared = len(mine & terms[pick])
             union = size + sizes[pick] - shared
             if union and shared / union > overlap:
                 overlap = shared / union
-        heapq.heappush(heap, (-scores[i] * (1 - overlap), order, i, len(picks), overlap))
+        # re-scored, it is popped at once when still the best (entries differ in their order)
+        entry = heapq.heappushpop(heap, (-scores[i] * (1 - overlap), order, i, len(picks), overlap))
     return picks
 
 
-def _jaccard(a: _Candidate, b: _Candidate) -> float:
-    """Overlap of two candidates' terms; the union's size follows from the sizes."""
-    shared = len(a.terms & b.terms)
-    union = a.size + b.size - shared
-    return shared / union if union else 0.0
-
-
-def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
+def _centroid(candidates: list[_Candidate]) -> dict[_Term, float]:
     """The heaviest terms and their weights (count times smoothed IDF).
 
     The weight rises strictly with the count (as the count never exceeds the total), so the
     heaviest terms are the most frequent ones, ties going to the alphabetically first.
     """
     df = Counter(chain.from_iterable(map(attrgetter("terms"), candidates)))
-    top: list[str] = list(df)
+    top: list[_Term] = list(df)
     if len(top) > CENTROID_TERMS:
         floor = sorted(df.values(), reverse=True)[CENTROID_TERMS - 1]
         heavy = [(term, count) for term, count in df.items() if count >= floor]
@@ -306,7 +350,7 @@ def _centroid(candidates: list[_Candidate]) -> dict[str, float]:
     return {term: df[term] * (math.log((1 + total) / (1 + df[term])) + 1) for term in top}
 
 
-def _scores(candidates: list[_Candidate], centroid: dict[str, float]) -> list[float]:
+def _scores(candidates: list[_Candidate], centroid: dict[_Term, float]) -> list[float]:
     """Each candidate's centroid weight per square root of its term count, with lead boosts.
 
     fsum is exact, so a score does not depend on the set's (hash-seeded) iteration order,
@@ -352,8 +396,11 @@ def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]
 
 def _redundant(candidate: _Candidate, others: list[_Candidate]) -> bool:
     """True when the candidate overlaps any of the others by more than REDUNDANCY."""
-    for other in others:  # noqa: SIM110 (a loop beats any() over a generator)
-        if _jaccard(candidate, other) > REDUNDANCY:
+    terms, size = candidate.terms, candidate.size
+    for other in others:  # Jaccard overlap; the union's size follows from the sizes
+        shared = len(terms & other.terms)
+        union = size + other.size - shared
+        if union and shared / union > REDUNDANCY:
             return True
     return False
 

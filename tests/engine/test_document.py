@@ -1,4 +1,12 @@
-from app.engine.document import Document, normalise_text, split_paragraphs, split_sentences
+from app.engine.document import (
+    _ABBREVIATIONS,
+    _LIST_MARKER,
+    Document,
+    _ends_with_abbreviation,
+    normalise_text,
+    split_paragraphs,
+    split_sentences,
+)
 
 
 def test_normalise_text_folds_line_ends_spaces_and_blank_runs() -> None:
@@ -47,3 +55,29 @@ def test_document_sha256_identifies_normalised_text() -> None:
     b = Document.from_raw("Same text.")
     assert a.sha256 == b.sha256
     assert a.sha256 != Document.from_raw("Other text.").sha256
+
+
+def _ends_with_abbreviation_in_full(text: str, start: int, cut: int) -> bool:
+    """The abbreviation test read word by word, without the long-word shortcut."""
+    head = text[start:cut].rstrip("\"'”’)]")
+    words = head.rsplit(None, 1)
+    word = words[-1] if words else ""
+    if len(words) == 1 and _LIST_MARKER.fullmatch(word):
+        return True
+    return word.rstrip(".").lower() in _ABBREVIATIONS or (len(word) == 2 and word[0].isupper())
+
+
+def test_long_word_shortcut_agrees_with_the_full_abbreviation_test() -> None:
+    words = [
+        *("approx", "Approx", "approxi", "approximately", "systems", "e.g", "U.S", "Inc"),
+        *("corp", "x", "A", "iv", "xviii", "12", "abcdefg", "abcdefgh", "Müller", "İİİİİİİ"),
+        *("etc..", "approx..", "word)", "groupé", "fig"),
+    ]
+    for word in words:
+        for stop in ".!?":
+            for lead in ("", "See ", "Then the long word "):
+                text = f"{lead}{word}{stop} Next"
+                cut = len(lead) + len(word) + 1
+                for start in range(cut):
+                    expected = _ends_with_abbreviation_in_full(text, start, cut)
+                    assert _ends_with_abbreviation(text, start, cut) is expected, (text, start)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from app.engine.actor_patterns import lowered
 from app.engine.link_cues import (
     ACCORDING_BEFORE,
     ASSOCIATE_BEFORE,
@@ -14,6 +17,7 @@ from app.engine.link_cues import (
     REPORTED,
     USED_BY,
     Cue,
+    TailCue,
 )
 
 CUES = [
@@ -75,3 +79,49 @@ def test_cue_found_tries_an_alternative_only_from_its_first_literal() -> None:
     assert cue.found(" stand by ", " stand by ")
     assert not cue.found(" bypass ", " bypass ")
     assert cue.found(" bypass by ", " bypass by ")
+
+
+# The tail cues as they were first written, as regexes.
+TAIL_PATTERNS = [
+    (LINK_VERB_BEFORE, r"\b(?:links?|linked|linking|ties|tied|connects?)\s+(?:the\s+)?$"),
+    (ASSOCIATE_BEFORE, r"\bassociat\w*\s+(?:the\s+)?$"),
+    (
+        ACCORDING_BEFORE,
+        r"\b(?:according to|as per|per|researchers (?:at|from))\s+(?:the\s+)?$",
+    ),
+]
+TAILS = [
+    *WORDS,
+    "links the the ",
+    "links\tthe\n",
+    "links\u00a0",
+    "links the",
+    "linksthe ",
+    "relinks ",
+    "the report links_ ",
+    "bathe ",
+    "associatethe ",
+    "associated the  ",
+    "associated-with ",
+    "disassociated ",
+    "associated, ",
+    "associatedé ",
+    "paper ",
+    "as per the ",
+    "researchers from the ",
+    "researchers fromthe ",
+    "(according to ",
+    "per\n",
+    " ",
+    "the ",
+    "  the ",
+]
+
+
+@pytest.mark.parametrize(("cue", "pattern"), TAIL_PATTERNS)
+def test_tail_cue_found_agrees_with_the_regex(cue: TailCue, pattern: str) -> None:
+    for words in TAILS:
+        for text in (words, words.upper(), words.title()):
+            expected = re.search(pattern, text, re.IGNORECASE) is not None
+            assert cue.found(text, lowered(text)) is expected, text
+            assert cue.found(text, None) is expected, text

@@ -92,3 +92,14 @@ def test_summarise_counts_words_parted_by_any_white_space() -> None:
 def test_summarise_keeps_a_list_item_that_opens_with_an_enumeration() -> None:
     doc = Document.from_raw("Notes on the week.\n\n- 12. The actor reused the loader. It spread.")
     assert "12. The actor reused the loader." in summarise(doc).summary
+
+
+def test_summarise_drops_a_repeat_that_differs_only_in_punctuation() -> None:
+    first = "The loader -- now signed -- reached 'finance' hosts in March."
+    repeat = "The loader, now signed, reached finance hosts in March!"
+    other = "Analysts traced the signing certificate to a stolen vendor account."
+    for tail in ("", " Café staff were not affected."):  # an ASCII text, and one that is not
+        result = summarise(Document.from_raw(f"{first} {other} {repeat}{tail}"))
+        everything = " ".join([result.summary, *result.key_points])
+        assert "hosts in March" in everything
+        assert repeat not in everything
