@@ -175,7 +175,7 @@ def _add_rule_mentions(
     last: tuple[int, str] = (-1, "")
     keys: dict[tuple[str, str], str] = {}  # (name, kind) -> key: rules find a name many times
     for cand in candidates:
-        if text[last[0] : cand.start] == " (":  # "Cyber Safety Review Board (CSRB)"
+        if cand.start - last[0] == 2 and text.startswith(" (", last[0]):  # "Board (CSRB)"
             key = last[1]
         else:
             named = cand[2:]
