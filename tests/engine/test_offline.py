@@ -80,3 +80,42 @@ def test_offline_same_text_same_brief() -> None:
     drop = {"provenance"}
     assert first.model_dump(exclude=drop) == second.model_dump(exclude=drop)
     assert first.kind == BriefKind.meeting_notes
+
+
+# Letters whose case mapping changes length or that case-blind regexes fold to ASCII ("İ",
+# "ı", "ſ", "ẞ"), plus spaces and ligatures that normalisation or splitting may treat apart.
+_AWKWARD = "İıſẞßﬁΣ\u00a0\u200b"
+
+
+_TEXTS = sorted([*SEEDS.glob("*.txt"), *(SEEDS.parent / "eval" / "docs").glob("*")])
+
+
+@pytest.mark.parametrize("path", _TEXTS, ids=lambda p: p.name)
+def test_offline_evidence_stays_on_its_text_among_awkward_characters(path: Path) -> None:
+    """Every grounded span still quotes its own text when awkward characters are sprinkled in."""
+    import random
+
+    from app.engine.indicators import scan_indicators
+    from app.engine.offline import extract_offline
+
+    rng = random.Random(path.name)
+    chars = list(path.read_text(encoding="utf-8"))
+    for _ in range(40):
+        chars.insert(rng.randrange(len(chars)), rng.choice(_AWKWARD))
+    for at in [i for i, c in enumerate(chars) if c == "/"][::-1][::7]:  # inside URLs too
+        chars.insert(at + 1, rng.choice(_AWKWARD[:3]))
+    doc = Document.from_raw("".join(chars))
+    brief = extract_offline(doc)
+    evidence = [e for a in brief.actors for e in a.evidence]
+    evidence += [e for link in brief.links for e in link.evidence]
+    evidence += [e for item in brief.action_items for e in item.evidence]
+    evidence += [e for i in brief.indicators for e in i.evidence]
+    evidence += [e for t in brief.techniques for e in t.evidence]
+    assert evidence
+    for ev in evidence:
+        if ev.grounded:
+            assert doc.text[ev.start : ev.end] == ev.quote
+    for indicator in brief.indicators:  # each quote, read alone, still writes its value
+        for ev in indicator.evidence:
+            alone = scan_indicators(ev.quote).indicators
+            assert indicator.value in {i.value for i in alone}, (indicator.value, ev.quote)
