@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from app.engine import actor_rules as rules
 from app.engine import actor_usage as usage
+from app.engine.document import find_all
 from app.engine.gazetteer import Gazetteer, name_occurrences
 from app.engine.gazetteer_build import SOFTWARE_KINDS, compact_key
 from app.engine.lexicon import GENERIC_NAMES
@@ -221,14 +222,7 @@ _BEFORE = (-1).__add__  # the offset just before
 
 def _possessive_gaps(text: str) -> list[int]:
     """Where "'s " or "’s " stands in the text, in text order."""
-    found: list[int] = []
-    for gap in _POSSESSIVE_GAPS:
-        at = text.find(gap)
-        while at >= 0:
-            found.append(at)
-            at = text.find(gap, at + 1)
-    found.sort()
-    return found
+    return sorted(at for gap in _POSSESSIVE_GAPS for at in find_all(text, gap))
 
 
 def _used_as_group(text: str, mention: Mention) -> bool:

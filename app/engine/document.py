@@ -168,6 +168,16 @@ class Document:
         return self.sentences[bisect_left(starts, start) : bisect_left(starts, end)]
 
 
+def find_all(text: str, needle: str) -> list[int]:
+    """Every offset where ``needle`` starts in ``text``, in order (overlaps included)."""
+    found: list[int] = []
+    pos = text.find(needle)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(needle, pos + 1)
+    return found
+
+
 def split_paragraphs(text: str) -> list[Span]:
     """Split on blank lines, keeping offsets."""
     spans: list[Span] = []

@@ -15,6 +15,7 @@ import bisect
 import re
 from itertools import accumulate
 
+from app.engine.document import find_all
 from app.engine.ioc_windows import Windows, spaced_dot_separators
 
 _B = r"[\[\](){}]"
@@ -203,10 +204,7 @@ def _cores(raw: str) -> list[int]:
         searches.pop()
     for haystack, words in searches:
         for word in words:
-            pos = haystack.find(word)
-            while pos >= 0:
-                cores.append(pos)
-                pos = haystack.find(word, pos + 1)
+            cores.extend(find_all(haystack, word))
     cores.sort()
     return cores
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from app.engine.document import find_all
+
 # Every branch starts with one of a few punctuation characters, so the regex engine skips
 # ordinary prose quickly. A hit swallows the rest of its token (later triggers in the same
 # token add nothing) and a lookahead captures the right-hand neighbour, so the Python loop
@@ -118,7 +120,7 @@ def _dot_words(text: str) -> list[tuple[int, int]]:
         starts = [
             pos
             for stem in _DOT_WORD_STEMS
-            for pos in _find_all(lowered, stem)
+            for pos in find_all(lowered, stem)
             if _DOT_WORD.match(text, pos)
         ]
     words: list[tuple[int, int]] = []
@@ -126,15 +128,6 @@ def _dot_words(text: str) -> list[tuple[int, int]]:
         rest = _REST.match(text, pos)
         words.append((pos, rest.end(1) if rest else pos))
     return words
-
-
-def _find_all(text: str, needle: str) -> list[int]:
-    found: list[int] = []
-    pos = text.find(needle)
-    while pos >= 0:
-        found.append(pos)
-        pos = text.find(needle, pos + 1)
-    return found
 
 
 def _extend_left(text: str, pos: int, floor: int) -> int:
@@ -177,7 +170,7 @@ def _spaced_dot_lines(text: str) -> list[tuple[int, int]]:
     # _SPACED_DOT never crosses a line break: search only the lines with a spaced-out "dot".
     lines: set[tuple[int, int]] = set()
     for word in ("dot", "DOT", "Dot"):
-        for pos in _find_all(text, word):
+        for pos in find_all(text, word):
             if pos and text[pos - 1] in _GAP and text[pos + 3 : pos + 4] in _GAP:
                 end = text.find("\n", pos)
                 lines.add((text.rfind("\n", 0, pos) + 1, len(text) if end < 0 else end))
