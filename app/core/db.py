@@ -59,12 +59,19 @@ def write_session(engine: Engine) -> Iterator[Session]:
     with Session(engine, expire_on_commit=False) as session:
         if is_sqlite(engine):
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        try:
+        with _committing(session):
             yield session
-        except BaseException:
-            session.rollback()
-            raise
-        session.commit()
+
+
+@contextmanager
+def _committing(session: Session) -> Iterator[Session]:
+    """Commit ``session`` when the block returns; roll it back when the block raises."""
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
 
 
 def check_db(engine: Engine) -> None:
@@ -81,13 +88,8 @@ def get_engine(request: Request) -> Engine:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request: commit when the route returns, roll back when it raises."""
-    with Session(get_engine(request), expire_on_commit=False) as session:
-        try:
-            yield session
-        except BaseException:
-            session.rollback()
-            raise
-        session.commit()
+    with Session(get_engine(request), expire_on_commit=False) as session, _committing(session):
+        yield session
 
 
 # scope="function": commit before the response is sent, so a 201 means the data is durable.
