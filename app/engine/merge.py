@@ -7,7 +7,8 @@ indicators by (type, value), techniques by id; sectors and regions are unioned.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from typing import TypeVar
 
 from app.engine.actors import ActorScan
 from app.engine.brief import (
@@ -23,6 +24,8 @@ from app.engine.brief import (
 )
 from app.engine.indicators import IndicatorScan
 from app.engine.wire_convert import MAX_EVIDENCE, Pieces
+
+Pooled = TypeVar("Pooled", Indicator, Technique)
 
 
 def merge_pieces(parts: list[Pieces]) -> Pieces:
@@ -126,27 +129,21 @@ def _merge_items(items: list[ActionItem]) -> list[ActionItem]:
 
 def merge_indicators(indicators: Iterable[Indicator]) -> list[Indicator]:
     """Indicators de-duplicated on (type, value), evidence pooled (first seen wins the rest)."""
-    found: dict[tuple[str, str], Indicator] = {}
-    for ind in indicators:
-        key = (ind.type.value, ind.value)
-        known = found.get(key)
-        if known is None:
-            found[key] = ind
-        else:
-            evidence = _merge_evidence(known.evidence, ind.evidence)
-            found[key] = known.model_copy(update={"evidence": evidence})
-    return list(found.values())
+    return _pooled(indicators, lambda ind: (ind.type.value, ind.value))
 
 
 def _merge_techniques(techniques: Iterable[Technique]) -> list[Technique]:
-    found: dict[str, Technique] = {}
-    for tech in techniques:
-        known = found.get(tech.id)
-        if known is None:
-            found[tech.id] = tech
-        else:
-            evidence = _merge_evidence(known.evidence, tech.evidence)
-            found[tech.id] = known.model_copy(update={"evidence": evidence})
+    return _pooled(techniques, lambda tech: tech.id)
+
+
+def _pooled(items: Iterable[Pooled], key: Callable[[Pooled], Hashable]) -> list[Pooled]:
+    """``items`` de-duplicated on ``key``: the first seen stays, later ones add evidence."""
+    found: dict[Hashable, Pooled] = {}
+    for item in items:
+        known = found.setdefault(item_key := key(item), item)
+        if known is not item:
+            evidence = _merge_evidence(known.evidence, item.evidence)
+            found[item_key] = known.model_copy(update={"evidence": evidence})
     return list(found.values())
 
 
