@@ -41,5 +41,9 @@ class ActorRead(SQLModel):
     name: str
     types: list[str]
     aliases: list[str] = Field(description="Every other name it goes by, across reports.")
-    reports: list[ActorReportRef] = Field(description="Newest first.")
+    report_count: int = Field(description="How many reports mention it under this name.")
+    reports: list[ActorReportRef] = Field(
+        description="Newest first, one page of them: pass `next_cursor` back as `cursor`."
+    )
+    next_cursor: str | None = None
     links: list[ActorLinkRead]

@@ -3,12 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import distinct, func, or_
-from sqlalchemy.orm import defer
+from sqlalchemy import Row, distinct, func, or_
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from app.reports.models import Report, ReportActor, ReportActorAlias, ReportLink
+from app.reports.models import ReportActor, ReportActorAlias, ReportLink
+
+# Plain column tuples rather than ORM objects: a much-reported actor has thousands of rows, and
+# building a model instance per row was most of the actor page's time.
+_ACTOR_COLUMNS = (
+    col(ReportActor.report_id),
+    col(ReportActor.name),
+    col(ReportActor.name_key),
+    col(ReportActor.type),
+    col(ReportActor.aliases),
+)
+_LINK_COLUMNS = (
+    col(ReportLink.report_id),
+    col(ReportLink.source),
+    col(ReportLink.source_key),
+    col(ReportLink.relation),
+    col(ReportLink.target),
+    col(ReportLink.target_key),
+)
+ActorRow = Row[Any]  # report_id, name, name_key, type, aliases
+LinkRow = Row[Any]  # report_id, source, source_key, relation, target, target_key
 
 
 def top_actor_keys(session: Session, *, pattern: str | None, limit: int) -> list[tuple[str, int]]:
@@ -28,33 +49,22 @@ def top_actor_keys(session: Session, *, pattern: str | None, limit: int) -> list
     return [(key, int(count)) for key, count in session.exec(statement)]
 
 
-def actors_with_name_keys(session: Session, keys: Collection[str]) -> Sequence[ReportActor]:
+def actors_with_name_keys(session: Session, keys: Collection[str]) -> Sequence[ActorRow]:
     """Actor rows whose own name has one of the keys."""
-    statement = select(ReportActor).where(col(ReportActor.name_key).in_(keys))
-    return session.exec(statement.order_by(col(ReportActor.id))).all()
+    statement = select_columns(*_ACTOR_COLUMNS).where(col(ReportActor.name_key).in_(keys))
+    return session.execute(statement.order_by(col(ReportActor.id))).all()
 
 
-def actors_with_alias(session: Session, key: str) -> Sequence[ReportActor]:
+def actors_with_alias(session: Session, key: str) -> Sequence[ActorRow]:
     """Actor rows that go by this name (their own name or an alias) in some report."""
     matching = select(ReportActorAlias.actor_id).where(ReportActorAlias.alias_key == key)
-    statement = select(ReportActor).where(col(ReportActor.id).in_(matching))
-    return session.exec(statement.order_by(col(ReportActor.id))).all()
+    statement = select_columns(*_ACTOR_COLUMNS).where(col(ReportActor.id).in_(matching))
+    return session.execute(statement.order_by(col(ReportActor.id))).all()
 
 
-def reports_by_ids(session: Session, report_ids: Collection[str]) -> Sequence[Report]:
-    """Reports (text not loaded), newest first."""
-    statement = (
-        select(Report)
-        .options(defer(Report.text))  # type: ignore[arg-type]
-        .where(col(Report.id).in_(report_ids))
-        .order_by(col(Report.created_at).desc(), col(Report.id).desc())
-    )
-    return session.exec(statement).all()
-
-
-def links_touching(session: Session, keys: Collection[str]) -> Sequence[ReportLink]:
+def links_touching(session: Session, keys: Collection[str]) -> Sequence[LinkRow]:
     """Links whose source or target is one of the name keys."""
-    statement = select(ReportLink).where(
+    statement = select_columns(*_LINK_COLUMNS).where(
         or_(col(ReportLink.source_key).in_(keys), col(ReportLink.target_key).in_(keys))
     )
-    return session.exec(statement.order_by(col(ReportLink.id))).all()
+    return session.execute(statement.order_by(col(ReportLink.id))).all()

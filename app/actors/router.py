@@ -24,7 +24,12 @@ def list_actors(
     return service.search_actors(session, q=q, limit=limit)
 
 
-@router.get("/{name:path}", response_model=ActorRead, responses=problem_responses(404))
-def get_actor(name: str, session: SessionDep) -> ActorRead:
-    """Get an actor by any of its names, with its reports and links across them."""
-    return service.get_actor(session, name=name)
+@router.get("/{name:path}", response_model=ActorRead, responses=problem_responses(404, 422))
+def get_actor(
+    name: str,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="Reports per page.")] = 100,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+) -> ActorRead:
+    """Get an actor by any of its names, with its reports (paged) and links across them."""
+    return service.get_actor(session, name=name, limit=limit, cursor=cursor)

@@ -81,3 +81,30 @@ async def test_get_actor_gone_after_its_only_report_is_deleted(client: httpx.Asy
     created = await submit(client, SANDMAN)
     await client.delete(f"/v1/reports/{created['id']}")
     assert (await client.get("/v1/actors/Sandman")).status_code == 404
+
+
+async def test_get_actor_pages_its_reports_newest_first(client: httpx.AsyncClient) -> None:
+    ids = [(await submit(client, f"{SANDMAN}\nCopy {i}."))["id"] for i in range(5)]
+    first = (await client.get("/v1/actors/Sandman", params={"limit": 2})).json()
+    assert first["report_count"] == 5
+    assert [r["id"] for r in first["reports"]] == ids[::-1][:2]
+    seen = [r["id"] for r in first["reports"]]
+    cursor = first["next_cursor"]
+    while cursor is not None:
+        page = (
+            await client.get("/v1/actors/Sandman", params={"limit": 2, "cursor": cursor})
+        ).json()
+        assert page["links"] == first["links"]  # links and names span every report
+        seen += [r["id"] for r in page["reports"]]
+        cursor = page["next_cursor"]
+    assert seen == ids[::-1]
+    listed = (await client.get("/v1/reports", params={"actor": "Sandman", "limit": 10})).json()
+    assert [r["id"] for r in listed["items"]] == seen
+
+
+async def test_get_actor_bad_cursor_or_limit_is_422_problem(client: httpx.AsyncClient) -> None:
+    await submit(client, SANDMAN)
+    for params in ({"cursor": "not-a-cursor"}, {"limit": 0}, {"limit": 501}):
+        response = await client.get("/v1/actors/Sandman", params=params)
+        assert response.status_code == 422, params
+        assert response.headers["content-type"] == "application/problem+json"
