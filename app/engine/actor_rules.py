@@ -84,7 +84,8 @@ _NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed)"
 _CUE_BEFORE_NAME = re.compile(
     rf"\b(?:{_MALWARE_CUES}|tool|utility|threat actor|threat group|hacking group|APT group|group"
     rf"|actor|cluster|gang)(?:,|\s+{_NAMING}|\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?"
-    rf"(?:named|dubbed|calls|call|tracks as)|\s+we\s+(?:call|named|dubbed|track as))?\s+"
+    rf"(?:named|dubbed|calls|call|tracks? as|tracked as)"
+    rf"|\s+(?:we|it|they)\s+(?:call|calls|named|dubbed|tracks? as|refers? to as))?\s+"
     rf"(?:the\s+)?({NAME})"
 )
 _SOFTWARE_CUE = re.compile(rf"\b(?:{_MALWARE_CUES}|tool|utility)\b")
@@ -93,14 +94,30 @@ _INTRO_CUE = re.compile(
     r"|cyberespionage group|ransomware group|ransomware gang|adversary)\b"
 )
 _INTRO_HEAD = re.compile(
-    rf"(?<![\w.-])({NAME})\**,?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w-]+\s+){{0,4}}$"
+    rf"(?<![\w.-])({NAME})\**,?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w'’-]+\s+){{0,4}}$"
 )
 _NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
 _ASCII_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
 _ARTICLES = frozenset({"a", "an", "the"})
-_BAD_ENDINGS = ("-based", "-like", "-related", "-style", "-linked", "-nexus", "-sponsored")
-_INTRO_WORDS = re.compile(r"(?:called|named|dubbed|known as|tracked as|codenamed|calls?)\s")
+_BAD_ENDINGS = (
+    "-based",
+    "-like",
+    "-related",
+    "-style",
+    "-linked",
+    "-nexus",
+    "-sponsored",
+    "-affiliated",
+    "-backed",
+    "-aligned",
+    "-associated",
+    "-directed",
+)
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{16,}")  # a hash next to a cue word is no name
+_INTRO_WORDS = re.compile(
+    r"(?:called|named|dubbed|known as|tracked as|tracks? as|refers? to as|codenamed|calls?)\s"
+)
 _NATIONALITIES = frozenset(
     word.lower() for names, adjs in lexicon.COUNTRIES.values() for word in (*names, *adjs)
 )
@@ -331,6 +348,8 @@ def _acceptable(name: str, gaz: Gazetteer, *, single: bool, at_start: bool) -> b
     words = name.split()
     first = words[0].lower()
     if first in lexicon.GENERIC_NAMES or first in _NATIONALITIES or name.endswith(_BAD_ENDINGS):
+        return False
+    if _HEX_DIGEST.fullmatch(name):
         return False
     known = gaz.lookup(name)
     if known is not None:

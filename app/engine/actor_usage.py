@@ -25,6 +25,23 @@ _SOFTWARE_BEFORE = re.compile(r"\b(?:deploy\w*|install\w*|dropp\w*|execut\w*)\s+
 _OPERATION = re.compile(
     r"[Oo]peration(?:,?\s+(?:named|called|dubbed|codenamed|known as))?\s+([A-Z][\w-]+)"
 )
+# A vendor that ships the fix is an organisation in the story; one that reports research is not.
+_PATCH_AFTER = re.compile(
+    r"^(?:\s+(?:Software|Technologies|Networks|Systems|Inc\.?|Corp\.?)){0,2}(?:\s+(?:hotfix\w*"
+    r"|patch\w*|fixed\s+(?:builds?|versions?|releases?))\b|,?\s+(?:\w+ly\s+)?(?:fixed|patched"
+    r"|(?:released|published|shipped|issued)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:hotfix|patch|fix"
+    r"|firmware|security update)))"
+)
+_PATCH_BEFORE = re.compile(r"\b(?:patch\w*|fix\w*|hotfix\w*)\s+(?:from|by)\s+(?:the\s+)?$")
+_RESEARCH_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:researchers?|analysts?|Threat|Research|Labs|Intelligence|team|tracks"
+    r"|tracked|observed|attributed|assessed|identified|discovered|detected|dubbed|named|calls"
+    r"|noted|found|linked)\b"
+)
+_RESEARCH_BEFORE = re.compile(
+    r"\b(?:according to|(?:researchers|analysts) (?:at|from)|(?:reported|tracked|discovered"
+    r"|observed|identified|named|dubbed) by)\s+$"
+)
 Span = tuple[int, int]
 MAX_VOTES = 40  # mentions read to decide a type; a long report repeats itself
 
@@ -81,4 +98,16 @@ def organization_counts(text: str, spans: list[Span]) -> bool:
 
 def only_victim(text: str, spans: list[Span]) -> bool:
     """True when every mention is the target of an attack ("a password spray against X")."""
-    return bool(spans) and all(is_victim(text, start) for start, _ in spans)
+    return bool(spans) and all(is_victim(text, start, end) for start, end in spans)
+
+
+def only_patcher(text: str, spans: list[Span]) -> bool:
+    """True when a vendor ships a fix somewhere and never reports research of its own."""
+    patched = False
+    for start, end in spans[:MAX_VOTES]:
+        after = text[end : end + 80]
+        before = text[max(0, start - 30) : start]
+        if _RESEARCH_AFTER.match(after) or _RESEARCH_BEFORE.search(before):
+            return False
+        patched = patched or bool(_PATCH_AFTER.match(after) or _PATCH_BEFORE.search(before))
+    return patched

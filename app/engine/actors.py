@@ -294,7 +294,9 @@ def _kind(
     kind = groups.kind[root]
     if kind == "organization" and root not in groups.ruled:
         return kind if usage.organization_counts(text, spans) else None
-    if kind == "security_vendor" and usage.only_victim(text, spans):
+    if kind == "security_vendor" and (
+        usage.only_victim(text, spans) or usage.only_patcher(text, spans)
+    ):
         return "organization"
     if kind == "tool" and known is not None and known.name not in TOOLS:
         return "malware" if usage.usage_votes(text, spans)[0] else kind  # "a Mirai variant"

@@ -59,16 +59,23 @@ _ACRONYM = re.compile(r"\s+\(([A-Z][A-Za-z0-9-]{1,7})\)")
 _LEADING = frozenset({"US", "U.S.", "UK", "U.K.", "The", "EU", "Our", "Their", "Its", "His", "Her"})
 _POSSESSIVE = re.compile(r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s$")
 _ACTS_AFTER = re.compile(
-    r"^(?:['’]s\s+(?![A-Z])|,?\s+(?:\w+ly\s+)?(?:disclosed|confirmed|said|says|reported|warned"
+    r"^(?:['’]s\s+(?![A-Z])|\s+(?:security\s+)?(?:advisory|advisories|bulletin|hotfix(?:es)?"
+    r"|patch(?:es)?)\b|,?\s+(?:(?:support|spokesperson|spokesman|officials|representatives)\s+)?"
+    r"(?:\w+ly\s+)?(?:disclosed|confirmed|said|says|reported|warned"
     r"|announced|released|publish\w*|issued|patched|fixed|notified|acknowledged|joined|stated"
     r"|revealed|detected|discovered|sells|develops|makes|suffered|paid|filed|told|urged"
-    r"|recommended|advised|was|were|has|had|is)\b)"
+    r"|recommended|advised|shared|admitted|was|were|has|had|is)\b)"
 )
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:attacks?|breach\w*|intrusions?|compromises?|hacks?|spray|campaigns?)\s+"
-    r"(?:on|of|at|against)|\bagainst|\bcustomers\s+of|\bvictims?\s+(?:such as|including))"
+    r"(?:on|of|at|against)|\bagainst|\bcustomers\s+of|\bvictims?\s+(?:such as|including)"
+    r"|\b(?:victims|companies|organi[sz]ations|firms|businesses|carriers|providers)"
+    r"(?:\s+[\w'’-]+){0,6}?\s+(?:are|were|include[sd]?|including|such as))"
     rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
 )
+# "compromised the SolarWinds build environment": an attack verb, then the victim's name
+# before a lower-case noun (before a capital it is a product: "compromised Citrix NetScaler").
+_VICTIM_VERB_BEFORE = re.compile(r"\b(?:compromised|breached|hacked|infiltrated)\s+(?:the\s+)?$")
 
 # Every branch of ``_VICTIM_BEFORE`` holds one of these words, spelt as here.
 _VICTIM_WORDS = (
@@ -82,22 +89,40 @@ _VICTIM_WORDS = (
     "campaign",
     "customers",
     "victim",
+    "compan",
+    "organi",
+    "firms",
+    "businesses",
+    "carriers",
+    "providers",
+    "infiltrated",
 )
+# "the advisory from Cisco": the vendor that issued a fix or an advisory acts in the story.
+_ISSUER_BEFORE = re.compile(
+    r"\b(?:advisory|advisories|bulletin|patch(?:es)?|fix(?:es)?|hotfix(?:es)?|guidance)"
+    r"\s+(?:from|by)\s+(?:the\s+)?$"
+)
+_LOWER_WORD_AT = re.compile(r"\s+[a-z]")
 
 
 def is_acting(text: str, start: int, end: int) -> bool:
     """True where an organisation mention acts or is attacked, not merely names a product."""
     if _ACTS_AFTER.match(text[end : end + 40]):
         return True
-    return is_victim(text, start)
+    if _ISSUER_BEFORE.search(text[max(0, start - 40) : start]):
+        return True
+    return is_victim(text, start, end)
 
 
-def is_victim(text: str, start: int) -> bool:
+def is_victim(text: str, start: int, end: int) -> bool:
     """True where the words before a mention make it the target of an attack."""
     window = text[max(0, start - 80) : start]
     if not any(word in window for word in _VICTIM_WORDS):
         return False  # a cheap pre-check: ``_VICTIM_BEFORE`` needs one of these words
-    return _VICTIM_BEFORE.search(window) is not None
+    if _VICTIM_BEFORE.search(window) is not None:
+        return True
+    verb = _VICTIM_VERB_BEFORE.search(window)
+    return verb is not None and _LOWER_WORD_AT.match(text, end) is not None
 
 
 def find_org_names(text: str, gaz: Gazetteer, at: dict[str, list[int]]) -> list[Candidate]:
@@ -129,8 +154,12 @@ def _suffixed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
         head = _HEAD.search(text, max(0, match.start() - 50), match.start())
         if head is None:
             continue
-        words = head.group(1).split()
-        while words and gaz.is_common(words[0]) and words[0].istitle() and len(words) > 1:
+        words = _after_sentence_end(head.group(1).split())
+        if not words:
+            continue
+        if _opens_known_name(words, gaz):
+            continue  # "Check Point Software Technologies": the gazetteer has the company
+        while len(words) > 1 and words[0].istitle() and gaz.is_common(words[0]):
             words = words[1:]  # "The Acme Networks" -> "Acme Networks"
         start = match.start() - len(" ".join(words)) - 1
         name = text[start : match.end()]
@@ -141,6 +170,20 @@ def _suffixed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
             continue
         if _new_name(name, gaz, "organization"):
             yield Candidate(start, start + len(name), name, "organization")
+
+
+def _after_sentence_end(words: list[str]) -> list[str]:
+    """The words after the last one that ends a sentence ("PAN-OS. Palo Alto Networks")."""
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if word.endswith(".") and "." not in word[:-1] and len(word) > 2:
+            return words[index + 1 :]  # "U.S." and "J." are abbreviations, "PAN-OS." is an end
+    return words
+
+
+def _opens_known_name(words: list[str], gaz: Gazetteer) -> bool:
+    """True when the first two words before a suffix are a name the gazetteer knows."""
+    return len(words) >= 2 and gaz.lookup(" ".join(words[:2])) is not None
 
 
 def _apposed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:

@@ -200,3 +200,75 @@ def test_find_actors_types_ransomware_brand_by_how_the_text_uses_it() -> None:
     assert actors["LockBit"].type == ActorType.threat_actor
     assert actors["Black Basta"].type == ActorType.malware
     assert actors["MGM Resorts"].type == ActorType.organization
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Among the carriers that have confirmed intrusions are Comcast, Verizon and others.",
+            "Verizon",
+        ),
+        ("Marriott shared indicators with the wider hotel industry last week.", "Marriott"),
+        ("Twilio support confirmed that no customer data was touched.", "Twilio"),
+        ("Apply the workaround from the Zyxel advisory before the weekend.", "Zyxel"),
+        ("The actor compromised the JetBrains build servers in 2023.", "JetBrains"),
+    ],
+)
+def test_find_actors_known_company_counts_when_the_text_shows_it_acting(
+    text: str, name: str
+) -> None:
+    actor = _by_name(_scan(text))[name]
+    assert actor.type == ActorType.organization
+
+
+def test_find_actors_known_company_named_as_a_product_maker_is_no_actor() -> None:
+    scan = _scan("The actor compromised Citrix NetScaler gateways and Zyxel firewalls.")
+    assert "Citrix" not in _by_name(scan)
+
+
+def test_find_actors_company_name_does_not_start_in_the_previous_sentence() -> None:
+    names = _by_name(_scan("The flaw sits in FortiOS. Juniper Networks published fixes on Monday."))
+    assert "Juniper Networks" in names
+    assert not any(name.startswith("FortiOS") for name in names)
+
+
+def test_find_actors_known_vendor_with_corporate_suffix_is_one_actor() -> None:
+    names = _by_name(_scan("Trend Micro Software Technologies released a fix, Trend Micro said."))
+    assert list(names) == ["Trend Micro"]
+
+
+def test_find_actors_security_vendor_that_only_ships_a_fix_is_an_organization() -> None:
+    text = "Sophos released a hotfix for the XG firewall bug; apply the Sophos hotfix today."
+    assert _by_name(_scan(text))["Sophos"].type == ActorType.organization
+
+
+def test_find_actors_security_vendor_that_also_reports_research_stays_a_vendor() -> None:
+    text = "Sophos patched the firewall bug. Sophos researchers tracked the actor for months."
+    assert _by_name(_scan(text))["Sophos"].type == ActorType.security_vendor
+
+
+def test_find_actors_hash_after_a_cue_word_is_no_malware_name() -> None:
+    text = (
+        "Hashes:\n  0a1b2c3d4e5f60718293a4b5c6d7e8f9  Bumblebee loader\n"
+        "  a3f9c1d2e4b5a6978812  notes"
+    )
+    assert not any(a.name[:4] == "a3f9" for a in _scan(text).actors)
+
+
+def test_find_actors_sponsor_adjective_compound_is_no_actor_name() -> None:
+    names = _by_name(_scan("MOIS-affiliated actors defaced the portal of a regional utility."))
+    assert not any(name.endswith("-affiliated") for name in names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The intruders dropped a Go implant that we track as TRK-4410 on the gateway.",
+        "The operators ran a collection utility it calls PEBBLECRATE on every server.",
+        "We also saw QuillSnatch, the crew's Python stealer, copying browser cookies.",
+    ],
+)
+def test_find_actors_software_named_by_a_vendor_phrase(text: str) -> None:
+    kinds = {a.name: a.type for a in _scan(text).actors}
+    assert set(kinds) & {"TRK-4410", "PEBBLECRATE", "QuillSnatch"}
