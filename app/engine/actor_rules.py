@@ -80,15 +80,23 @@ _MALWARE_CUES = (
     "|wiper|downloader|rootkit|botnet|keylogger|spyware|webshell|web shell|worm|bootkit"
 )
 _CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool)\b(?!-)")
-_NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed)"
+_NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed|designated)"
 _CUE_BEFORE_NAME = re.compile(
-    rf"\b(?:{_MALWARE_CUES}|tool|utility|threat actor|threat group|hacking group|APT group|group"
-    rf"|actor|cluster|gang)(?:,|\s+{_NAMING}|\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?"
-    rf"(?:named|dubbed|calls|call|tracks? as|tracked as)"
-    rf"|\s+(?:we|it|they)\s+(?:call|calls|named|dubbed|tracks? as|refers? to as))?\s+"
-    rf"(?:the\s+)?({NAME})"
+    rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller|threat actor|threat group"
+    rf"|hacking group|APT group|group|actor|cluster|gang)(?:,?\s+{_NAMING}|,"
+    rf"|\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?(?:named|dubbed|calls|call|tracks? as|tracked as)"
+    rf"|\s+(?:we|it|they)\s+(?:call|calls|named|dubbed|tracks? as|refers? to as)"
+    rf"|(?P<bare_as>\s+(?:internally\s+)?as))?\s+(?:the\s+)?(?P<name>{NAME})"
 )
-_SOFTWARE_CUE = re.compile(rf"\b(?:{_MALWARE_CUES}|tool|utility)\b")
+# "we track this dropper as X": a bare "as" after the cue names only after such a verb
+_TRACK_BEFORE = re.compile(r"\b(?:track|tracks|tracked|call|calls|refer to|refers to)\s+\w+\s+$")
+_SOFTWARE_CUE = re.compile(rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller)\b")
+# "malware families include A, B and C", "infostealers such as A and B": a list of software
+_LIST_CUE = re.compile(
+    r"(?:malware|tools|utilities|backdoors|implants|loaders|stealers|infostealers|RATs"
+    r"|families|strains)\s+(?:(?:families|strains|such as|like|including|includes?|included)\s+)+"
+)
+_LIST_ITEM = re.compile(rf"({NAME})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)?")
 _INTRO_CUE = re.compile(
     r"\b(?:threat actor|APT actor|APT group|threat group|hacking group|espionage group"
     r"|cyberespionage group|ransomware group|ransomware gang|adversary)\b"
@@ -155,6 +163,9 @@ def find_rule_names(
         _introduced_names(text, gaz, _matches(_INTRO_CUE, text, _word_starts(at.get("intro"))))
     )
     found.extend(_introduced_software(text, gaz, _matches(_SOFTWARE_CUE, text, cue_names)))
+    found.extend(
+        _listed_software(text, gaz, _matches(_LIST_CUE, text, _word_starts(at.get("list"))))
+    )
     return found
 
 
@@ -269,8 +280,14 @@ def _names_after_cues(
     for match in matches:
         cue = match.group().split()[0].rstrip(",")
         kind = _kind_of_cue(cue)
-        strong = _INTRO_WORDS.search(match.group()) is not None
-        picked = pick_name(text, match.start(1), match.end(1), kind, gaz, from_left=True)
+        if match.group("bare_as") and not _TRACK_BEFORE.search(
+            text, max(0, match.start() - 30), match.start()
+        ):
+            continue
+        strong = bool(match.group("bare_as") or _INTRO_WORDS.search(match.group()))
+        picked = pick_name(
+            text, match.start("name"), match.end("name"), kind, gaz, from_left=True, named=strong
+        )
         if picked is None:
             continue
         if kind == "threat_actor" and not strong and not _distinctive(picked.name, gaz):
@@ -306,8 +323,26 @@ def _introduced_software(
             yield picked
 
 
+def _listed_software(
+    text: str, gaz: Gazetteer, matches: list[re.Match[str]]
+) -> Iterator[Candidate]:
+    """Each name of the list after "malware such as", known or shaped like a name."""
+    for match in matches:
+        kind = "tool" if match.group().startswith(("tools", "utilities")) else "malware"
+        at = match.end()
+        while (item := _LIST_ITEM.match(text, at)) is not None:
+            picked = pick_name(text, item.start(1), item.end(1), kind, gaz, from_left=True)
+            if picked is not None and (
+                gaz.lookup(picked.name) is not None or _distinctive(picked.name, gaz)
+            ):
+                yield picked
+            if item.end() == item.end(1):
+                break  # no comma or "and" after this name: the list ends
+            at = item.end()
+
+
 def _kind_of_cue(cue: str) -> str:
-    if cue in {"tool", "utility"}:
+    if cue in {"tool", "utility", "tunneler", "tunneller"}:
         return "tool"
     if cue in {"threat", "hacking", "APT", "group", "actor", "cluster", "gang"}:
         return "threat_actor"
@@ -315,13 +350,20 @@ def _kind_of_cue(cue: str) -> str:
 
 
 def pick_name(
-    text: str, start: int, end: int, kind: str, gaz: Gazetteer, *, from_left: bool = False
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    gaz: Gazetteer,
+    *,
+    from_left: bool = False,
+    named: bool = False,
 ) -> Candidate | None:
     """The best name inside ``text[start:end]``: a known phrase, else one distinctive word."""
     # ``_at_sentence_start``, inlined: this runs for every rule cue with a name before it
     before = text[start - 3 if start > 3 else 0 : start].rstrip(_OPENERS)
     at_start = not before or before[-1] in _SENTENCE_ENDS
-    picked = _pick_in(text[start:end], kind, from_left, at_start, gaz)
+    picked = _pick_in(text[start:end], kind, from_left, at_start, gaz, named)
     if picked is None:
         return None
     lo, hi = picked
@@ -330,7 +372,7 @@ def pick_name(
 
 @lru_cache(maxsize=65536)
 def _pick_in(
-    window: str, kind: str, from_left: bool, at_start: bool, gaz: Gazetteer
+    window: str, kind: str, from_left: bool, at_start: bool, gaz: Gazetteer, named: bool = False
 ) -> tuple[int, int] | None:
     tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", window)]
     while tokens and window[tokens[-1][0] : tokens[-1][1]].replace(".", "").isdigit():
@@ -340,6 +382,8 @@ def _pick_in(
         name = window[span[0][0] : span[-1][1]]
         first = at_start and span[0][0] == 0
         if _acceptable(name, gaz, single=size == 1, at_start=first):
+            return span[0][0], span[-1][1]
+        if named and size > 1 and _named_phrase(name, gaz):
             return span[0][0], span[-1][1]
     return None
 
@@ -360,6 +404,16 @@ def _acceptable(name: str, gaz: Gazetteer, *, single: bool, at_start: bool) -> b
     if not single:
         return False  # unknown multi-word phrases are too often ordinary words
     return _distinctive(name, gaz) or (not gaz.is_common(name) and not at_start)
+
+
+def _named_phrase(name: str, gaz: Gazetteer) -> bool:
+    """ "a cluster we call Vellum Mantis": after a naming word, capitalised words are a name."""
+    words = name.split()
+    if gaz.lookup(name) is not None or not all(w[:1].isupper() for w in words):
+        return False
+    if any(w.lower() in lexicon.GENERIC_NAMES or w.lower() in _NATIONALITIES for w in words):
+        return False
+    return not all(gaz.is_common(w) for w in words)
 
 
 def _distinctive(name: str, gaz: Gazetteer) -> bool:

@@ -33,6 +33,7 @@ from app.engine.payloads import Payload
 from app.engine.places import scan_places
 
 MAX_EVIDENCE = 5
+_MARKUP = " \t\n*_#>-•"  # what may stand before the first word of a sentence
 MAX_QUOTE = 300
 NAMED_KINDS = frozenset(
     {"threat_actor", "malware", "tool", "security_vendor", "government", "organization"}
@@ -105,12 +106,18 @@ def anaphor_cues(text: str) -> list[int] | None:
 def _with_named_actor(
     hits: list[Hit], mentions: list[Mention], sentences: list[Span], starts: list[int]
 ) -> list[Hit]:
-    """Blame that names no actor in its sentence ("an Iranian group") is no attribution."""
+    """Blame that names no actor in its sentence ("an Iranian group") is no attribution.
+
+    Blame that opens its sentence ("Russian state-backed; active since 2013.") may name the
+    actor in the sentence before.
+    """
     named = [m.start for m in mentions]  # sorted: mentions come in text order
     kept: list[Hit] = []
     for hit in hits:
         index = bisect_right(starts, hit.start) - 1
         lo, hi = (sentences[index].start, sentences[index].end) if index >= 0 else (0, hit.start)
+        if index > 0 and not sentences[index].text[: hit.start - lo].strip(_MARKUP):
+            lo = sentences[index - 1].start
         first = bisect_left(named, lo)
         if first < len(named) and named[first] < hi:
             kept.append(hit)

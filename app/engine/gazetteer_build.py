@@ -21,6 +21,7 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _CITATION = re.compile(r"\s*\(Citation:[^)]*\)")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)", re.DOTALL)
 _SUFFIXES = (" APT", " Group", " Team", " Gang")
+_SOFTWARE_SUFFIXES = (" Stealer", " Loader")  # "RedLine Stealer" is mostly "RedLine"
 _BAD_CHARS = frozenset('()[]{}<>"=;|\\')
 
 # MISP galaxy files read directly (Clusters() loads every galaxy and is slow), with the
@@ -177,8 +178,13 @@ def _entry_names(entry: RawEntry) -> list[str]:
         name = " ".join(name.split())
         if name and name not in names:
             names.append(name)
-        for suffix in _SUFFIXES:  # "Sandman APT" is also written "Sandman"
-            if name.endswith(suffix) and " " not in name[: -len(suffix)]:
+        suffixes = (*_SUFFIXES, *_SOFTWARE_SUFFIXES) if entry.kind == "malware" else _SUFFIXES
+        for suffix in suffixes:  # "Sandman APT" is also written "Sandman"
+            if (
+                name.endswith(suffix)
+                and " " not in name[: -len(suffix)]
+                and len(name) > 3 + len(suffix)
+            ):
                 stem = name[: -len(suffix)]
                 if stem not in names:
                     names.append(stem)

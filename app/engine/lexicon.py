@@ -446,8 +446,8 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         _tuple(
             "backdoor malware implant loader rat ransomware stealer infostealer dropper trojan "
             "wiper downloader rootkit botnet keylogger spyware webshell worm web_shell bootkit "
-            "tool utility threat_actor threat_group hacking_group apt_group group actor cluster "
-            "gang"
+            "tool utility tunneler tunneller threat_actor threat_group hacking_group apt_group "
+            "group actor cluster gang"
         ),
         False,
     ),
@@ -501,6 +501,14 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         False,
     ),
     "same_as": (_tuple("tracks tracked track refers_to calls call"), False),
+    "list": (
+        _tuple(
+            "malware tools utilities backdoors implants loaders stealers infostealers rats "
+            "families strains"
+        ),
+        False,
+    ),
+    "victims": (_tuple("victims"), False),
     "intro": (
         _tuple(
             "threat_actor apt_actor apt_group threat_group hacking_group espionage_group "

@@ -103,6 +103,10 @@ _ISSUER_BEFORE = re.compile(
     r"\s+(?:from|by)\s+(?:the\s+)?$"
 )
 _LOWER_WORD_AT = re.compile(r"\s+[a-z]")
+_VICTIMS_AT = re.compile(
+    r"[Vv]ictims\s+(?:include[sd]?|including|such as|were|are)\s+(?:the\s+)?"
+    r"([A-Z][\w&'’.-]*(?:\s(?:of|for|the|[A-Z][\w&'’.-]*)){0,5})"
+)
 
 
 def is_acting(text: str, start: int, end: int) -> bool:
@@ -136,7 +140,21 @@ def find_org_names(text: str, gaz: Gazetteer, at: dict[str, list[int]]) -> list[
     found.extend(_isacs(text, gaz, at.get("isac", [])))
     found.extend(_firms(text, gaz, _at(_FIRM_AT, text, at, "firm")))
     found.extend(_agencies(text, gaz, _at(_AGENCY_AT, text, at, "agency")))
+    found.extend(_victims(text, gaz, _at(_VICTIMS_AT, text, at, "victims")))
     return found
+
+
+def _victims(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
+    """ "Victims include the Port of Seattle": a capitalised name after a victim list cue."""
+    for match in matches:
+        name = match.group(1)
+        while name.endswith((" of", " for", " the", " and")):
+            name = name.rsplit(" ", 1)[0]
+        words = name.split()
+        if len(words) == 1 and (gaz.is_common(name) or gaz.lookup(name) is not None):
+            continue  # one known word is the gazetteer's to find, an ordinary one no name
+        if _new_name(name, gaz, "organization") and not _generic(name, gaz):
+            yield Candidate(match.start(1), match.start(1) + len(name), name, "organization")
 
 
 def _at(

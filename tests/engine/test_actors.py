@@ -272,3 +272,82 @@ def test_find_actors_sponsor_adjective_compound_is_no_actor_name() -> None:
 def test_find_actors_software_named_by_a_vendor_phrase(text: str) -> None:
     kinds = {a.name: a.type for a in _scan(text).actors}
     assert set(kinds) & {"TRK-4410", "PEBBLECRATE", "QuillSnatch"}
+
+
+def test_find_actors_every_name_in_a_list_after_a_malware_cue() -> None:
+    text = "Its malware families include PLEAD, KrustyCrab and Waterbear, and it signs them."
+    names = _by_name(_scan(text))
+    assert {"PLEAD", "KrustyCrab", "Waterbear"} <= set(names)
+    assert names["KrustyCrab"].type == ActorType.malware
+
+
+def test_find_actors_list_after_tools_cue_skips_short_ordinary_names() -> None:
+    names = _by_name(_scan("The crew used tools such as WMI, AdFind and SharpLoot, then left."))
+    assert names["SharpLoot"].type == ActorType.tool
+    assert "WMI" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("The backdoor, designated TRK-22 internally, beacons hourly.", "TRK-22", "malware"),
+        ("They ran BurrowLink, a Go-based tunneler, on the jump host.", "BurrowLink", "tool"),
+        (
+            "Northwind assigns the intrusions to a cluster we call Quartz Heron.",
+            "Quartz Heron",
+            "threat_actor",
+        ),
+        (
+            "Victims include the Port Authority of Eastbay, a freight hub.",
+            "Port Authority of Eastbay",
+            "organization",
+        ),
+    ],
+)
+def test_find_actors_names_introduced_by_naming_and_victim_phrases(
+    text: str, name: str, kind: str
+) -> None:
+    assert _by_name(_scan(text))[name].type == ActorType(kind)
+
+
+def test_find_actors_country_of_a_patron_agency_is_the_sponsor() -> None:
+    text = "APT29 operators working for the Russian Foreign Intelligence Service stole mail."
+    assert _by_name(_scan(text))["Russia"].type == ActorType.country
+
+
+def test_find_actors_country_of_a_co_authoring_agency_is_no_sponsor() -> None:
+    text = (
+        "APT29 was described by the FBI, the Polish Military Counterintelligence Service "
+        "(SKW) and CISA."
+    )
+    assert "Poland" not in _by_name(_scan(text))
+
+
+def test_find_actors_sponsor_fragment_names_the_actor_of_the_sentence_before() -> None:
+    text = "Gamaredon is run by FSB officers in Crimea. Russian state-backed; active since 2013."
+    assert "Russia" in _by_name(_scan(text))
+
+
+def test_find_actors_listed_vendor_names_are_aliases_of_the_actor() -> None:
+    text = (
+        "Salt Typhoon broke into carriers. Other vendors track related activity as "
+        "GhostEmperor and Earth Estries."
+    )
+    actors = _by_name(_scan(text))
+    assert "Earth Estries" not in actors
+    assert "Earth Estries" in actors["Salt Typhoon"].aliases
+
+
+def test_find_actors_this_dropper_after_a_new_one_is_not_an_earlier_alias() -> None:
+    text = (
+        "The payload is Lumma Stealer.\n\nThe script writes a small dropper to disk. "
+        "We track this dropper internally as HLD-7781."
+    )
+    actors = _by_name(_scan(text))
+    assert "HLD-7781" in actors
+    assert "HLD-7781" not in actors["Lumma Stealer"].aliases
+
+
+def test_find_actors_short_stem_of_a_stealer_name_is_no_actor() -> None:
+    names = _by_name(_scan("Analysts examined the PlugX USB worm on three laptops."))
+    assert "USB" not in names
