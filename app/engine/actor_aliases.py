@@ -25,7 +25,7 @@ from app.engine.lexicon import GENERIC_NAMES
 ALIAS_KINDS = frozenset({"threat_actor", "malware", "tool"})
 _NOUN = r"(?:\s+(?:group|gang|APT|actor|threat actor|team|crew|cluster|malware|backdoor))?"
 _AKA = re.compile(
-    _NOUN + r"\s*[,(]?\s*(?:(?:is|was|are|were)\s+)?(?:also known as|aka|a\.k\.a\.?"
+    _NOUN + r"\s*[,(]?\s*(?:(?:is|was|are|were)\s+)?(?:also known as|known as|aka|a\.k\.a\.?"
     r"|also tracked as|tracked as|also called|also referred to as|formerly known as|formerly)"
     r"\s+(?:the\s+)?"
     rf"({rules.NAME}(?:\s*(?:,|and|or|, and)\s+{rules.NAME}){{0,4}})"
@@ -142,12 +142,14 @@ def fold_aliases(
     hinted = map(_ALIAS_HINT.match, repeat(text), map(_END, mentions))
     for mention in compress(mentions, hinted):
         kind = groups.kind[groups.find(mention.key)]
-        if kind not in ALIAS_KINDS:
+        if kind not in ALIAS_KINDS and kind != "government":
             continue
         for start, name, force in _alias_spans(text, mention):
             other = by_start.get(start)
             if other is not None:
                 groups.union(mention.key, other.key, force=force)
+            elif kind == "government":
+                continue  # "the Foreign Intelligence Service, known as the SVR": both named
             elif _plausible_alias(name, gaz):
                 key = key_for(name, kind, gaz, groups)
                 groups.union(mention.key, key, force=force)

@@ -79,7 +79,8 @@ _MALWARE_CUES = (
     "backdoor|malware|implant|loader|RAT|ransomware|stealer|infostealer|dropper|trojan|Trojan"
     "|wiper|downloader|rootkit|botnet|keylogger|spyware|webshell|web shell|worm|bootkit"
 )
-_CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool)\b(?!-)")
+_CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool|proxy|tunnels?)\b(?!-)")
+_KNOWN_ONLY_CUES = frozenset({"proxy", "tunnel", "tunnels"})  # "the GOST proxy", not "HTTP proxy"
 _NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed|designated)"
 _CUE_BEFORE_NAME = re.compile(
     rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller|threat actor|threat group"
@@ -225,15 +226,21 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
         match = match or cue_at(text, at)
         if match is None:
             continue
-        cue_kind = "tool" if match.group().strip() == "tool" else kind
+        cue = match.group().strip()
+        cue_kind = "tool" if cue == "tool" or cue in _KNOWN_ONLY_CUES else kind
         head = name_at_end(text, _tail_start(text, at - 60 if at > 60 else 0, at, 3), at)
         if head is None:
             continue
         picked = pick_name(text, head.start(1), head.end(1), cue_kind, gaz)
-        if picked is not None:
+        if picked is not None and (cue not in _KNOWN_ONLY_CUES or _known_software(picked, gaz)):
             found.append(picked)
     yield from actors  # every "X group" first, then every "X backdoor", as the text orders them
     yield from software
+
+
+def _known_software(picked: Candidate, gaz: Gazetteer) -> bool:
+    known = gaz.lookup(picked.name)
+    return known is not None and gaz.entities[known].kind in {"tool", "malware"}
 
 
 def _capital_word_before(text: str, end: int) -> bool:

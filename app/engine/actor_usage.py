@@ -26,8 +26,8 @@ _OPERATION = re.compile(
     r"[Oo]peration(?:,?\s+(?:named|called|dubbed|codenamed|known as))?\s+([A-Z][\w-]+)"
 )
 # A vendor that ships the fix is an organisation in the story; one that reports research is not.
-_PATCH_AFTER = re.compile(
-    r"^(?:\s+(?:Software|Technologies|Networks|Systems|Inc\.?|Corp\.?)){0,2}(?:\s+(?:hotfix\w*"
+_PATCH_AFTER = re.compile(  # matched at the end of a mention
+    r"(?:\s+(?:Software|Technologies|Networks|Systems|Inc\.?|Corp\.?)){0,2}(?:\s+(?:hotfix\w*"
     r"|patch\w*|fixed\s+(?:builds?|versions?|releases?))\b|,?\s+(?:\w+ly\s+)?(?:fixed|patched"
     r"|(?:released|published|shipped|issued)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:hotfix|patch|fix"
     r"|firmware|security update)))"
@@ -103,11 +103,19 @@ def only_victim(text: str, spans: list[Span]) -> bool:
 
 def only_patcher(text: str, spans: list[Span]) -> bool:
     """True when a vendor ships a fix somewhere and never reports research of its own."""
-    patched = False
-    for start, end in spans[:MAX_VOTES]:
-        after = text[end : end + 80]
-        before = text[max(0, start - 30) : start]
-        if _RESEARCH_AFTER.match(after) or _RESEARCH_BEFORE.search(before):
+    spans = spans[:MAX_VOTES]
+    if not any(_patches_at(text, start, end) for start, end in spans):
+        return False  # most vendors never ship a fix in the text: no research check needed
+    for start, end in spans:
+        if _RESEARCH_AFTER.match(text[end : end + 40]) or _RESEARCH_BEFORE.search(
+            text[max(0, start - 30) : start]
+        ):
             return False
-        patched = patched or bool(_PATCH_AFTER.match(after) or _PATCH_BEFORE.search(before))
-    return patched
+    return True
+
+
+def _patches_at(text: str, start: int, end: int) -> bool:
+    if _PATCH_AFTER.match(text, end, end + 80):
+        return True
+    before = text[max(0, start - 30) : start]
+    return ("patch" in before or "fix" in before) and _PATCH_BEFORE.search(before) is not None

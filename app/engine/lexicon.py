@@ -413,6 +413,21 @@ ORGANIZATIONS: dict[str, tuple[str, ...]] = _NAMES["organizations"]
 # Dual-use and offensive tools, with the forms they are written in (even lowercase: "ngrok").
 TOOLS: dict[str, tuple[str, ...]] = _NAMES["tools"]
 GOVERNMENT_BODIES.update(_NAMES["government"])
+# Well-known names the shipped lists lack, as the press writes them.
+GOVERNMENT_BODIES["CERT-PL"] = (*GOVERNMENT_BODIES["CERT-PL"], "CERT Polska")
+TOOLS["Plink"] = (*TOOLS["Plink"], "PuTTY Link")
+ORGANIZATIONS.update(
+    {
+        "Santander": ("Santander", "Banco Santander"),
+        "Live Nation": ("Live Nation", "Live Nation Entertainment"),
+        "Advance Auto Parts": ("Advance Auto Parts",),
+        "Neiman Marcus": ("Neiman Marcus",),
+        "23andMe": ("23andMe",),
+        "Charter Communications": ("Charter Communications",),
+        "Windstream": ("Windstream",),
+        "Singtel": ("Singtel",),
+    }
+)
 TOOL_NAMES = TOOL_NAMES | frozenset(TOOLS)
 
 
@@ -456,7 +471,7 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
             "backdoor malware implant loader rat ransomware stealer infostealer dropper trojan "
             "wiper downloader rootkit botnet keylogger spyware webshell worm web_shell bootkit "
             "tool apt threat_actor threat_group group gang actor actors cluster hackers "
-            "operators crew team"
+            "operators crew team proxy tunnel tunnels"
         ),
         False,
     ),
@@ -509,6 +524,7 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         False,
     ),
     "victims": (_tuple("victims"), False),
+    "byline": (_tuple("posted_by published_by written_by authored_by"), False),
     "intro": (
         _tuple(
             "threat_actor apt_actor apt_group threat_group hacking_group espionage_group "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from app.engine import lexicon
 from app.engine.actor_rules import Candidate
 from app.engine.gazetteer import Gazetteer
 
@@ -56,6 +57,7 @@ _GOV_WORDS = frozenset(_GOV_TEXT.split())
 _AGENCY_AT = re.compile(rf"(?:{_AGENCY_HEAD})\b")
 _AGENCY_CHAIN = re.compile(r"(?<![\w-])([A-Z][\w.-]*(?:\s(?:of|for|and|the|[A-Z][\w.-]*)){0,6})\s$")
 _ACRONYM = re.compile(r"\s+\(([A-Z][A-Za-z0-9-]{1,7})\)")
+_DEMONYMS = frozenset(adj for _, adjs in lexicon.COUNTRIES.values() for adj in adjs)
 _LEADING = frozenset({"US", "U.S.", "UK", "U.K.", "The", "EU", "Our", "Their", "Its", "His", "Her"})
 _POSSESSIVE = re.compile(r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s$")
 _ACTS_AFTER = re.compile(
@@ -68,9 +70,15 @@ _ACTS_AFTER = re.compile(
 )
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:attacks?|breach\w*|intrusions?|compromises?|hacks?|spray|campaigns?)\s+"
-    r"(?:on|of|at|against)|\bagainst|\bcustomers\s+of|\bvictims?\s+(?:such as|including)"
-    r"|\b(?:victims|companies|organi[sz]ations|firms|businesses|carriers|providers)"
-    r"(?:\s+[\w'’-]+){0,6}?\s+(?:are|were|include[sd]?|including|such as))"
+    r"(?:on|of|at|against)|\bagainst|\bcustomers\s+of|\bvictims?\s+(?:such as|including))"
+    rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
+)
+# "the companies that have confirmed breaches are AT&T, Verizon and ...": a victim list
+# ("such as" and "providers" are left out: "lures spoofing companies such as DocuSign",
+# "hosting providers including Vultr" name no victims)
+_VICTIM_LIST_BEFORE = re.compile(
+    r"\b(?:victims|companies|organi[sz]ations|firms|businesses|carriers)"
+    r"(?:\s+[\w'’-]+){0,6}?\s+(?:are|were|include[sd]?|including)"
     rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
 )
 # "compromised the SolarWinds build environment": an attack verb, then the victim's name
@@ -89,20 +97,28 @@ _VICTIM_WORDS = (
     "campaign",
     "customers",
     "victim",
-    "compan",
+)
+_VICTIM_LIST_WORDS = (
+    "victims",
+    "companies",
     "organi",
     "firms",
     "businesses",
     "carriers",
-    "providers",
-    "infiltrated",
 )
+_VICTIM_VERBS = ("compromised", "breached", "hacked", "infiltrated")
 # "the advisory from Cisco": the vendor that issued a fix or an advisory acts in the story.
 _ISSUER_BEFORE = re.compile(
     r"\b(?:advisory|advisories|bulletin|patch(?:es)?|fix(?:es)?|hotfix(?:es)?|guidance)"
     r"\s+(?:from|by)\s+(?:the\s+)?$"
 )
 _LOWER_WORD_AT = re.compile(r"\s+[a-z]")
+# "Posted by the Kestrel Response DFIR team": the research team that wrote the report
+_BYLINE_AT = re.compile(
+    r"(?:[Pp]osted|[Pp]ublished|[Ww]ritten|[Aa]uthored)\s+by\s+(?:the\s+)?"
+    r"((?:[A-Z][\w&.-]*\s){1,3}?)(?:(?:DFIR|IR|SOC|[Tt]hreat\s+[Rr]esearch|[Tt]hreat\s+[Ii]ntel\w*"
+    r"|[Rr]esearch|[Ii]ncident\s+[Rr]esponse)\s+)?[Tt]eam\b"
+)
 _VICTIMS_AT = re.compile(
     r"[Vv]ictims\s+(?:include[sd]?|including|such as|were|are)\s+(?:the\s+)?"
     r"([A-Z][\w&'’.-]*(?:\s(?:of|for|the|[A-Z][\w&'’.-]*)){0,5})"
@@ -121,11 +137,15 @@ def is_acting(text: str, start: int, end: int) -> bool:
 def is_victim(text: str, start: int, end: int) -> bool:
     """True where the words before a mention make it the target of an attack."""
     window = text[max(0, start - 80) : start]
-    if not any(word in window for word in _VICTIM_WORDS):
-        return False  # a cheap pre-check: ``_VICTIM_BEFORE`` needs one of these words
-    if _VICTIM_BEFORE.search(window) is not None:
+    # cheap pre-checks: each pattern needs one of its words
+    if any(word in window for word in _VICTIM_WORDS) and _VICTIM_BEFORE.search(window):
         return True
-    verb = _VICTIM_VERB_BEFORE.search(window)
+    if any(word in window for word in _VICTIM_LIST_WORDS) and _VICTIM_LIST_BEFORE.search(window):
+        return True
+    tail = window[-20:]
+    if not any(verb in tail for verb in _VICTIM_VERBS):
+        return False
+    verb = _VICTIM_VERB_BEFORE.search(tail)
     return verb is not None and _LOWER_WORD_AT.match(text, end) is not None
 
 
@@ -141,7 +161,17 @@ def find_org_names(text: str, gaz: Gazetteer, at: dict[str, list[int]]) -> list[
     found.extend(_firms(text, gaz, _at(_FIRM_AT, text, at, "firm")))
     found.extend(_agencies(text, gaz, _at(_AGENCY_AT, text, at, "agency")))
     found.extend(_victims(text, gaz, _at(_VICTIMS_AT, text, at, "victims")))
+    found.extend(_bylines(text, gaz, _at(_BYLINE_AT, text, at, "byline")))
     return found
+
+
+def _bylines(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
+    for match in matches:
+        name = match.group(1).strip()
+        if gaz.is_common(name.split()[0]) and len(name.split()) == 1:
+            continue
+        if _new_name(name, gaz, "security_vendor") and not _generic(name, gaz):
+            yield Candidate(match.start(1), match.start(1) + len(name), name, "security_vendor")
 
 
 def _victims(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
@@ -251,7 +281,8 @@ def _agencies(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
         paren = _ACRONYM.match(text, match.end())
         acronym = paren.group(1) if paren else None
         owned = _POSSESSIVE.search(text, max(0, start - 30), start) is not None
-        if not (owned or (acronym and _initials_fit(words, acronym))):
+        national = words[0] in _DEMONYMS  # "the Polish Military Counterintelligence Service"
+        if not (owned or national or (acronym and _initials_fit(words, acronym))):
             continue
         if not _new_name(name, gaz, "government") or (acronym and gaz.lookup(acronym)):
             continue

@@ -30,8 +30,11 @@ _AFTER_ADJECTIVE = re.compile(
     r"(?:\s+[A-Z][\w-]+){0,3}?\s+(?:Service|Agency|Directorate|Bureau|Ministry|Forces|Corps"
     r"|Command|Department)\b|Ministry\s+of\s+(?:State\s+)?[A-Z])"
 )
-_PATRON_BEFORE = re.compile(
-    r"\b(?:for|by|of|behind|with|to|within|from|on behalf of)\s+(?:the\s+)?$"
+_PATRON_BEFORE = re.compile(  # not "by" or "from": "an advisory from the Polish ... Service"
+    r"\b(?:works?|working|worked|officers|units?|part|members?|behalf|subordinate|belong\w*"
+    r"|(?:run|operated|directed|backed|sponsored|tasked|controlled)\s+by"
+    r"|(?:affiliated|associated)\s+with|(?:linked|tied|attributed)\s+to)"
+    r"\s+(?:for|of|to|from|within)?\s*(?:the\s+)?$"
 )
 _AFTER_NAME_STRONG = re.compile(
     r"^-(?:nexus|linked|backed|sponsored|aligned|affiliated|attributed|directed)\b"

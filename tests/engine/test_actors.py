@@ -315,11 +315,15 @@ def test_find_actors_country_of_a_patron_agency_is_the_sponsor() -> None:
     assert _by_name(_scan(text))["Russia"].type == ActorType.country
 
 
-def test_find_actors_country_of_a_co_authoring_agency_is_no_sponsor() -> None:
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "APT29 was described by the FBI, the Polish Military Counterintelligence Service "
-        "(SKW) and CISA."
-    )
+        "(SKW) and CISA.",
+        "An advisory from the Polish Military Counterintelligence Service warned of APT29.",
+    ],
+)
+def test_find_actors_country_of_a_co_authoring_agency_is_no_sponsor(text: str) -> None:
     assert "Poland" not in _by_name(_scan(text))
 
 
@@ -351,3 +355,43 @@ def test_find_actors_this_dropper_after_a_new_one_is_not_an_earlier_alias() -> N
 def test_find_actors_short_stem_of_a_stealer_name_is_no_actor() -> None:
     names = _by_name(_scan("Analysts examined the PlugX USB worm on three laptops."))
     assert "USB" not in names
+
+
+def test_find_actors_byline_team_is_the_reporting_vendor() -> None:
+    text = "Posted by the Harbor Point DFIR team, 3 May 2024\n\nAkira operators used AnyDesk."
+    assert _by_name(_scan(text))["Harbor Point"].type == ActorType.security_vendor
+
+
+def test_find_actors_national_agency_without_matching_acronym_is_government() -> None:
+    text = "The advisory was co-signed by the Czech National Cyber and Information Security Agency."
+    names = _by_name(_scan(text))
+    assert names["Czech National Cyber and Information Security Agency"].type == (
+        ActorType.government
+    )
+
+
+def test_find_actors_agency_known_as_its_acronym_is_one_actor() -> None:
+    text = "Actors working for the Russian Foreign Intelligence Service, known as the SVR, spied."
+    agencies = [a for a in _scan(text).actors if a.type == ActorType.government]
+    assert len(agencies) == 1
+    assert {"SVR", "Russian Foreign Intelligence Service"} <= {
+        agencies[0].name,
+        *agencies[0].aliases,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        ("They tunnelled out through a GOST proxy on a jump host.", True),
+        ("They tunnelled out through the Tinyhop proxy on a jump host.", False),
+    ],
+)
+def test_find_actors_proxy_cue_names_only_known_tools(text: str, present: bool) -> None:
+    names = _by_name(_scan(text))
+    assert ("GOST" in names or "Tinyhop" in names) is present
+
+
+def test_find_actors_brands_spoofed_by_lures_are_no_victims() -> None:
+    text = "The lures spoofed companies such as Adobe and Dropbox Inc. to harvest logins."
+    assert "Adobe" not in _by_name(_scan(text))
