@@ -142,7 +142,9 @@ def fold_aliases(
     hinted = map(_ALIAS_HINT.match, repeat(text), map(_END, mentions))
     for mention in compress(mentions, hinted):
         kind = groups.kind[groups.find(mention.key)]
-        if kind not in ALIAS_KINDS and kind != "government":
+        if kind not in ALIAS_KINDS and (
+            kind != "government" or "known as" not in text[mention.end : mention.end + 16]
+        ):
             continue
         for start, name, force in _alias_spans(text, mention):
             other = by_start.get(start)

@@ -79,13 +79,13 @@ _MALWARE_CUES = (
     "backdoor|malware|implant|loader|RAT|ransomware|stealer|infostealer|dropper|trojan|Trojan"
     "|wiper|downloader|rootkit|botnet|keylogger|spyware|webshell|web shell|worm|bootkit"
 )
-_CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool|proxy|tunnels?)\b(?!-)")
-_KNOWN_ONLY_CUES = frozenset({"proxy", "tunnel", "tunnels"})  # "the GOST proxy", not "HTTP proxy"
+_CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool)\b(?!-)")
 _NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed|designated)"
 _CUE_BEFORE_NAME = re.compile(
     rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller|threat actor|threat group"
     rf"|hacking group|APT group|group|actor|cluster|gang)(?:,?\s+{_NAMING}|,"
-    rf"|\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?(?:named|dubbed|calls|call|tracks? as|tracked as)"
+    rf"|,?\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?"
+    rf"(?:named|dubbed|calls|call|(?:tracks?|tracked)\s+(?:internally\s+)?as)"
     rf"|\s+(?:we|it|they)\s+(?:call|calls|named|dubbed|tracks? as|refers? to as)"
     rf"|(?P<bare_as>\s+(?:internally\s+)?as))?\s+(?:the\s+)?(?P<name>{NAME})"
 )
@@ -109,6 +109,7 @@ _NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
 _ASCII_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
 _ARTICLES = frozenset({"a", "an", "the"})
+_SOFTWARE_KINDS = frozenset({"tool", "malware"})
 _BAD_ENDINGS = (
     "-based",
     "-like",
@@ -167,6 +168,7 @@ def find_rule_names(
     found.extend(
         _listed_software(text, gaz, _matches(_LIST_CUE, text, _word_starts(at.get("list"))))
     )
+    found.extend(_proxy_names(text, gaz, at.get("proxy", [])))
     return found
 
 
@@ -226,21 +228,28 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
         match = match or cue_at(text, at)
         if match is None:
             continue
-        cue = match.group().strip()
-        cue_kind = "tool" if cue == "tool" or cue in _KNOWN_ONLY_CUES else kind
+        cue_kind = "tool" if match.group().strip() == "tool" else kind
         head = name_at_end(text, _tail_start(text, at - 60 if at > 60 else 0, at, 3), at)
         if head is None:
             continue
         picked = pick_name(text, head.start(1), head.end(1), cue_kind, gaz)
-        if picked is not None and (cue not in _KNOWN_ONLY_CUES or _known_software(picked, gaz)):
+        if picked is not None:
             found.append(picked)
     yield from actors  # every "X group" first, then every "X backdoor", as the text orders them
     yield from software
 
 
-def _known_software(picked: Candidate, gaz: Gazetteer) -> bool:
-    known = gaz.lookup(picked.name)
-    return known is not None and gaz.entities[known].kind in {"tool", "malware"}
+def _proxy_names(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[Candidate]:
+    """ "the GOST proxy", "Chisel tunnels": a known tool's name just before the word; an
+    unknown one is not trusted there ("an HTTP proxy", "a reverse SSH tunnel")."""
+    for cue in cues:
+        if cue < 2 or text[cue - 1] != " ":
+            continue
+        start = max(text.rfind(" ", cue - 30, cue - 1), text.rfind("\n", cue - 30, cue - 1)) + 1
+        word = text[start : cue - 1]
+        known = gaz.lookup(word) if word[:1].isupper() else None
+        if known is not None and gaz.entities[known].kind in _SOFTWARE_KINDS:
+            yield _new_candidate(Candidate, (start, cue - 1, word, "tool"))
 
 
 def _capital_word_before(text: str, end: int) -> bool:

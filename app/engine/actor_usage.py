@@ -5,6 +5,8 @@ a company as a victim or a mere product label, "Operation X" as an operation, no
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import itemgetter
 
 from app.engine.org_rules import is_acting, is_victim
 
@@ -32,7 +34,6 @@ _PATCH_AFTER = re.compile(  # matched at the end of a mention
     r"|(?:released|published|shipped|issued)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:hotfix|patch|fix"
     r"|firmware|security update)))"
 )
-_PATCH_BEFORE = re.compile(r"\b(?:patch\w*|fix\w*|hotfix\w*)\s+(?:from|by)\s+(?:the\s+)?$")
 _RESEARCH_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:researchers?|analysts?|Threat|Research|Labs|Intelligence|team|tracks"
     r"|tracked|observed|attributed|assessed|identified|discovered|detected|dubbed|named|calls"
@@ -43,6 +44,7 @@ _RESEARCH_BEFORE = re.compile(
     r"|observed|identified|named|dubbed) by)\s+$"
 )
 Span = tuple[int, int]
+_END = itemgetter(1)
 MAX_VOTES = 40  # mentions read to decide a type; a long report repeats itself
 
 
@@ -104,18 +106,12 @@ def only_victim(text: str, spans: list[Span]) -> bool:
 def only_patcher(text: str, spans: list[Span]) -> bool:
     """True when a vendor ships a fix somewhere and never reports research of its own."""
     spans = spans[:MAX_VOTES]
-    if not any(_patches_at(text, start, end) for start, end in spans):
-        return False  # most vendors never ship a fix in the text: no research check needed
+    # one C-level pass over the mention ends: most vendors never ship a fix in the text
+    if not any(map(_PATCH_AFTER.match, repeat(text), map(_END, spans))):
+        return False
     for start, end in spans:
         if _RESEARCH_AFTER.match(text[end : end + 40]) or _RESEARCH_BEFORE.search(
             text[max(0, start - 30) : start]
         ):
             return False
     return True
-
-
-def _patches_at(text: str, start: int, end: int) -> bool:
-    if _PATCH_AFTER.match(text, end, end + 80):
-        return True
-    before = text[max(0, start - 30) : start]
-    return ("patch" in before or "fix" in before) and _PATCH_BEFORE.search(before) is not None

@@ -471,7 +471,7 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
             "backdoor malware implant loader rat ransomware stealer infostealer dropper trojan "
             "wiper downloader rootkit botnet keylogger spyware webshell worm web_shell bootkit "
             "tool apt threat_actor threat_group group gang actor actors cluster hackers "
-            "operators crew team proxy tunnel tunnels"
+            "operators crew team"
         ),
         False,
     ),
@@ -524,6 +524,7 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         False,
     ),
     "victims": (_tuple("victims"), False),
+    "proxy": (_tuple("proxy tunnel tunnels"), False),
     "byline": (_tuple("posted_by published_by written_by authored_by"), False),
     "intro": (
         _tuple(

@@ -62,7 +62,10 @@ _LEADING = frozenset({"US", "U.S.", "UK", "U.K.", "The", "EU", "Our", "Their", "
 _POSSESSIVE = re.compile(r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s$")
 _ACTS_AFTER = re.compile(
     r"^(?:['’]s\s+(?![A-Z])|\s+(?:security\s+)?(?:advisory|advisories|bulletin|hotfix(?:es)?"
-    r"|patch(?:es)?)\b|,?\s+(?:(?:support|spokesperson|spokesman|officials|representatives)\s+)?"
+    r"|patch(?:es)?)\b"
+    # "AT&T and Verizon were breached": the verb may follow a list of fellow subjects
+    r"|(?:(?:,\s+|,?\s+and\s+)[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*)?){0,4}"
+    r",?\s+(?:(?:support|spokesperson|spokesman|officials|representatives)\s+)?"
     r"(?:\w+ly\s+)?(?:disclosed|confirmed|said|says|reported|warned"
     r"|announced|released|publish\w*|issued|patched|fixed|notified|acknowledged|joined|stated"
     r"|revealed|detected|discovered|sells|develops|makes|suffered|paid|filed|told|urged"
@@ -81,38 +84,25 @@ _VICTIM_LIST_BEFORE = re.compile(
     r"(?:\s+[\w'’-]+){0,6}?\s+(?:are|were|include[sd]?|including)"
     rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
 )
-# "compromised the SolarWinds build environment": an attack verb, then the victim's name
-# before a lower-case noun (before a capital it is a product: "compromised Citrix NetScaler").
-_VICTIM_VERB_BEFORE = re.compile(r"\b(?:compromised|breached|hacked|infiltrated)\s+(?:the\s+)?$")
+# "compromised the SolarWinds build environment", "breached T-Mobile, Lumen and Charter": an
+# attack verb, then the victims' names, none followed by a capitalised product name.
+_VICTIM_VERB_BEFORE = re.compile(
+    r"\b(?:compromised|breached|hacked|infiltrated)\s+(?:the\s+)?"
+    rf"(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
+)
+_PRODUCT_AFTER = re.compile(r"\s+[A-Z0-9]")  # "compromised Citrix NetScaler": a product
 
-# Every branch of ``_VICTIM_BEFORE`` holds one of these words, spelt as here.
-_VICTIM_WORDS = (
-    "attack",
-    "against",
-    "breach",
-    "intrusion",
-    "compromise",
-    "hack",
-    "spray",
-    "campaign",
-    "customers",
-    "victim",
+# Every branch of each pattern holds one of its hint words, spelt as here.
+_VICTIM_HINT = re.compile(
+    "attack|against|breach|intrusion|compromise|hack|spray|campaign|customers|victim"
 )
-_VICTIM_LIST_WORDS = (
-    "victims",
-    "companies",
-    "organi",
-    "firms",
-    "businesses",
-    "carriers",
-)
-_VICTIM_VERBS = ("compromised", "breached", "hacked", "infiltrated")
+_VICTIM_LIST_HINT = re.compile("victims|companies|organi|firms|businesses|carriers")
+_VICTIM_VERB_HINT = re.compile("compromised|breached|hacked|infiltrated")
 # "the advisory from Cisco": the vendor that issued a fix or an advisory acts in the story.
 _ISSUER_BEFORE = re.compile(
     r"\b(?:advisory|advisories|bulletin|patch(?:es)?|fix(?:es)?|hotfix(?:es)?|guidance)"
     r"\s+(?:from|by)\s+(?:the\s+)?$"
 )
-_LOWER_WORD_AT = re.compile(r"\s+[a-z]")
 # "Posted by the Kestrel Response DFIR team": the research team that wrote the report
 _BYLINE_AT = re.compile(
     r"(?:[Pp]osted|[Pp]ublished|[Ww]ritten|[Aa]uthored)\s+by\s+(?:the\s+)?"
@@ -137,16 +127,15 @@ def is_acting(text: str, start: int, end: int) -> bool:
 def is_victim(text: str, start: int, end: int) -> bool:
     """True where the words before a mention make it the target of an attack."""
     window = text[max(0, start - 80) : start]
-    # cheap pre-checks: each pattern needs one of its words
-    if any(word in window for word in _VICTIM_WORDS) and _VICTIM_BEFORE.search(window):
+    # cheap pre-checks (one C-level search each): every pattern needs one of its words
+    if _VICTIM_HINT.search(window) and _VICTIM_BEFORE.search(window):
         return True
-    if any(word in window for word in _VICTIM_LIST_WORDS) and _VICTIM_LIST_BEFORE.search(window):
+    if _VICTIM_LIST_HINT.search(window) and _VICTIM_LIST_BEFORE.search(window):
         return True
-    tail = window[-20:]
-    if not any(verb in tail for verb in _VICTIM_VERBS):
+    if _VICTIM_VERB_HINT.search(window) is None:
         return False
-    verb = _VICTIM_VERB_BEFORE.search(tail)
-    return verb is not None and _LOWER_WORD_AT.match(text, end) is not None
+    verb = _VICTIM_VERB_BEFORE.search(window)
+    return verb is not None and _PRODUCT_AFTER.match(text, end) is None
 
 
 def find_org_names(text: str, gaz: Gazetteer, at: dict[str, list[int]]) -> list[Candidate]:

@@ -213,6 +213,8 @@ def test_find_actors_types_ransomware_brand_by_how_the_text_uses_it() -> None:
         ("Twilio support confirmed that no customer data was touched.", "Twilio"),
         ("Apply the workaround from the Zyxel advisory before the weekend.", "Zyxel"),
         ("The actor compromised the JetBrains build servers in 2023.", "JetBrains"),
+        ("Comcast and Verizon were breached by the same crew.", "Comcast"),
+        ("The crew breached T-Mobile, Uber and Twilio in 2022.", "T-Mobile"),
     ],
 )
 def test_find_actors_known_company_counts_when_the_text_shows_it_acting(
@@ -265,6 +267,7 @@ def test_find_actors_sponsor_adjective_compound_is_no_actor_name() -> None:
     "text",
     [
         "The intruders dropped a Go implant that we track as TRK-4410 on the gateway.",
+        "The implant, which the vendor tracks internally as TRK-4410, survives reboots.",
         "The operators ran a collection utility it calls PEBBLECRATE on every server.",
         "We also saw QuillSnatch, the crew's Python stealer, copying browser cookies.",
     ],
