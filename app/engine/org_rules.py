@@ -77,11 +77,11 @@ _VICTIM_BEFORE = re.compile(
     rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
 )
 # "the companies that have confirmed breaches are AT&T, Verizon and ...": a victim list
-# ("such as" and "providers" are left out: "lures spoofing companies such as DocuSign",
-# "hosting providers including Vultr" name no victims)
+# ("such as", "including" and "providers" are left out: "lures spoofing companies such as
+# DocuSign", "hosting providers including Vultr" name no victims)
 _VICTIM_LIST_BEFORE = re.compile(
     r"\b(?:victims|companies|organi[sz]ations|firms|businesses|carriers)"
-    r"(?:\s+[\w'’-]+){0,6}?\s+(?:are|were|include[sd]?|including)"
+    r"(?:\s+[\w'’-]+){0,6}?\s+(?:are|were|include[sd]?)"
     rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
 )
 # "compromised the SolarWinds build environment", "breached T-Mobile, Lumen and Charter": an
@@ -172,6 +172,8 @@ def _victims(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Ite
         words = name.split()
         if len(words) == 1 and (gaz.is_common(name) or gaz.lookup(name) is not None):
             continue  # one known word is the gazetteer's to find, an ordinary one no name
+        if words[0] in _LEADING or words[0] in _DEMONYMS:
+            continue  # "Victims include US Government agencies": a description, no name
         if _new_name(name, gaz, "organization") and not _generic(name, gaz):
             yield Candidate(match.start(1), match.start(1) + len(name), name, "organization")
 

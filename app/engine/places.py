@@ -34,7 +34,8 @@ _PATRON_BEFORE = re.compile(  # not "by" or "from": "an advisory from the Polish
     r"\b(?:works?|working|worked|officers|units?|part|members?|behalf|subordinate|belong\w*"
     r"|(?:run|operated|directed|backed|sponsored|tasked|controlled)\s+by"
     r"|(?:affiliated|associated)\s+with|(?:linked|tied|attributed)\s+to)"
-    r"\s+(?:for|of|to|from|within)?\s*(?:the\s+)?$"
+    r"\s+(?:for|of|to|from|within)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
 )
 _AFTER_NAME_STRONG = re.compile(
     r"^-(?:nexus|linked|backed|sponsored|aligned|affiliated|attributed|directed)\b"

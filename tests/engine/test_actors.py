@@ -395,6 +395,21 @@ def test_find_actors_proxy_cue_names_only_known_tools(text: str, present: bool) 
     assert ("GOST" in names or "Tinyhop" in names) is present
 
 
-def test_find_actors_brands_spoofed_by_lures_are_no_victims() -> None:
-    text = "The lures spoofed companies such as Adobe and Dropbox Inc. to harvest logins."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lures spoofed companies such as Adobe and Dropbox Inc. to harvest logins.",
+        "The lures impersonated companies including DocuSign and Adobe.",
+    ],
+)
+def test_find_actors_brands_spoofed_by_lures_are_no_victims(text: str) -> None:
     assert "Adobe" not in _by_name(_scan(text))
+
+
+def test_find_actors_victim_description_is_no_organization() -> None:
+    assert _scan("Victims include US Government agencies and Fortune 500 firms.").actors == []
+
+
+def test_find_actors_country_of_a_ministry_whose_officers_act_is_the_sponsor() -> None:
+    text = "Officers of the Chinese Ministry of State Security directed the intrusions by APT40."
+    assert _by_name(_scan(text))["China"].type == ActorType.country
