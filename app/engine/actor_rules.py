@@ -103,7 +103,7 @@ _INTRO_CUE = re.compile(
     r"|cyberespionage group|ransomware group|ransomware gang|adversary)\b"
 )
 _INTRO_HEAD = re.compile(
-    rf"(?<![\w.-])({NAME})\**,?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w'’-]+\s+){{0,4}}$"
+    rf"(?<![\w.-])({NAME})\**,?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w-]+(?:['’]s)?\s+){{0,4}}$"
 )
 _NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")

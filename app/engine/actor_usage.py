@@ -28,9 +28,14 @@ _OPERATION = re.compile(
     r"[Oo]peration(?:,?\s+(?:named|called|dubbed|codenamed|known as))?\s+([A-Z][\w-]+)"
 )
 # A vendor that ships the fix is an organisation in the story; one that reports research is not.
-_PATCH_AFTER = re.compile(  # matched at the end of a mention
+# matched at the end of a mention; the first pattern is a quick filter for the second
+_PATCH_HINT = re.compile(
+    r"(?:\s(?:Software|Technologies|Networks|Systems|Inc\.?|Corp\.?)){0,2},?\s"
+    r"(?:hotfix|patch|fixed|released|published|shipped|issued)"
+)
+_PATCH_AFTER = re.compile(
     r"(?:\s+(?:Software|Technologies|Networks|Systems|Inc\.?|Corp\.?)){0,2}(?:\s+(?:hotfix\w*"
-    r"|patch\w*|fixed\s+(?:builds?|versions?|releases?))\b|,?\s+(?:\w+ly\s+)?(?:fixed|patched"
+    r"|patch\w*|fixed\s+(?:builds?|versions?|releases?))\b|,?\s+(?:fixed|patched"
     r"|(?:released|published|shipped|issued)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:hotfix|patch|fix"
     r"|firmware|security update)))"
 )
@@ -107,7 +112,10 @@ def only_patcher(text: str, spans: list[Span]) -> bool:
     """True when a vendor ships a fix somewhere and never reports research of its own."""
     spans = spans[:MAX_VOTES]
     # one C-level pass over the mention ends: most vendors never ship a fix in the text
-    if not any(map(_PATCH_AFTER.match, repeat(text), map(_END, spans))):
+    ends = list(map(_END, spans))
+    if not any(map(_PATCH_HINT.match, repeat(text), ends)):
+        return False
+    if not any(map(_PATCH_AFTER.match, repeat(text), ends)):
         return False
     for start, end in spans:
         if _RESEARCH_AFTER.match(text[end : end + 40]) or _RESEARCH_BEFORE.search(
