@@ -384,7 +384,7 @@ EXTRA_COMMON_WORDS = _words(
     slack github google microsoft apple amazon facebook twitter youtube dropbox onedrive cmd
     ping netstat whoami tasklist ipconfig certutil bitsadmin regsvr rundll wmic unknown generic
     unnamed default demo test sample autoit jscript vbscript korean arabic persian farsi english
-    mandarin cantonese hebrew urdu hindi
+    mandarin cantonese hebrew urdu hindi autorun
     """
 )
 

@@ -413,3 +413,8 @@ def test_find_actors_victim_description_is_no_organization() -> None:
 def test_find_actors_country_of_a_ministry_whose_officers_act_is_the_sponsor() -> None:
     text = "Officers of the Chinese Ministry of State Security directed the intrusions by APT40."
     assert _by_name(_scan(text))["China"].type == ActorType.country
+
+
+def test_find_actors_windows_autorun_feature_is_no_malware() -> None:
+    text = "The worm writes an AutoRun entry so that it runs when the drive is opened."
+    assert _scan(text).actors == []
