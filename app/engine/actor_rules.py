@@ -92,12 +92,6 @@ _CUE_BEFORE_NAME = re.compile(
 # "we track this dropper as X": a bare "as" after the cue names only after such a verb
 _TRACK_BEFORE = re.compile(r"\b(?:track|tracks|tracked|call|calls|refer to|refers to)\s+\w+\s+$")
 _SOFTWARE_CUE = re.compile(rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller)\b")
-# "malware families include A, B and C", "infostealers such as A and B": a list of software
-_LIST_CUE = re.compile(
-    r"(?:malware|tools|utilities|backdoors|implants|loaders|stealers|infostealers|RATs"
-    r"|families|strains)\s+(?:(?:families|strains|such as|like|including|includes?|included)\s+)+"
-)
-_LIST_ITEM = re.compile(rf"({NAME})(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)?")
 _INTRO_CUE = re.compile(
     r"\b(?:threat actor|APT actor|APT group|threat group|hacking group|espionage group"
     r"|cyberespionage group|ransomware group|ransomware gang|adversary)\b"
@@ -109,7 +103,6 @@ _NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
 _ASCII_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
 _ARTICLES = frozenset({"a", "an", "the"})
-_SOFTWARE_KINDS = frozenset({"tool", "malware"})
 _BAD_ENDINGS = (
     "-based",
     "-like",
@@ -165,10 +158,6 @@ def find_rule_names(
         _introduced_names(text, gaz, _matches(_INTRO_CUE, text, _word_starts(at.get("intro"))))
     )
     found.extend(_introduced_software(text, gaz, _matches(_SOFTWARE_CUE, text, cue_names)))
-    found.extend(
-        _listed_software(text, gaz, _matches(_LIST_CUE, text, _word_starts(at.get("list"))))
-    )
-    found.extend(_proxy_names(text, gaz, at.get("proxy", [])))
     return found
 
 
@@ -239,19 +228,6 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
     yield from software
 
 
-def _proxy_names(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[Candidate]:
-    """ "the GOST proxy", "Chisel tunnels": a known tool's name just before the word; an
-    unknown one is not trusted there ("an HTTP proxy", "a reverse SSH tunnel")."""
-    for cue in cues:
-        if cue < 2 or text[cue - 1] != " ":
-            continue
-        start = max(text.rfind(" ", cue - 30, cue - 1), text.rfind("\n", cue - 30, cue - 1)) + 1
-        word = text[start : cue - 1]
-        known = gaz.lookup(word) if word[:1].isupper() else None
-        if known is not None and gaz.entities[known].kind in _SOFTWARE_KINDS:
-            yield _new_candidate(Candidate, (start, cue - 1, word, "tool"))
-
-
 def _capital_word_before(text: str, end: int) -> bool:
     """Cheap pre-check: does the word ending at ``end`` hold a capital letter or a digit?"""
     lo = end - 40 if end > 40 else 0
@@ -306,7 +282,7 @@ def _names_after_cues(
         )
         if picked is None:
             continue
-        if kind == "threat_actor" and not strong and not _distinctive(picked.name, gaz):
+        if kind == "threat_actor" and not strong and not distinctive(picked.name, gaz):
             continue  # "group Microsoft" / "actor Sandman" need a naming word or a clear name
         yield picked
 
@@ -335,26 +311,8 @@ def _introduced_software(
         picked = pick_name(text, head.start(1), head.end(1), kind, gaz)
         if picked is None:
             continue
-        if _distinctive(picked.name, gaz) or gaz.lookup(picked.name) is not None:
+        if distinctive(picked.name, gaz) or gaz.lookup(picked.name) is not None:
             yield picked
-
-
-def _listed_software(
-    text: str, gaz: Gazetteer, matches: list[re.Match[str]]
-) -> Iterator[Candidate]:
-    """Each name of the list after "malware such as", known or shaped like a name."""
-    for match in matches:
-        kind = "tool" if match.group().startswith(("tools", "utilities")) else "malware"
-        at = match.end()
-        while (item := _LIST_ITEM.match(text, at)) is not None:
-            picked = pick_name(text, item.start(1), item.end(1), kind, gaz, from_left=True)
-            if picked is not None and (
-                gaz.lookup(picked.name) is not None or _distinctive(picked.name, gaz)
-            ):
-                yield picked
-            if item.end() == item.end(1):
-                break  # no comma or "and" after this name: the list ends
-            at = item.end()
 
 
 def _kind_of_cue(cue: str) -> str:
@@ -419,7 +377,7 @@ def _acceptable(name: str, gaz: Gazetteer, *, single: bool, at_start: bool) -> b
         return single or not at_start
     if not single:
         return False  # unknown multi-word phrases are too often ordinary words
-    return _distinctive(name, gaz) or (not gaz.is_common(name) and not at_start)
+    return distinctive(name, gaz) or (not gaz.is_common(name) and not at_start)
 
 
 def _named_phrase(name: str, gaz: Gazetteer) -> bool:
@@ -432,7 +390,7 @@ def _named_phrase(name: str, gaz: Gazetteer) -> bool:
     return not all(gaz.is_common(w) for w in words)
 
 
-def _distinctive(name: str, gaz: Gazetteer) -> bool:
+def distinctive(name: str, gaz: Gazetteer) -> bool:
     """Digits, inner capitals or all caps: a shape ordinary words rarely have."""
     if any(ch.isdigit() for ch in name) or scheme_match(name):
         return True

@@ -24,6 +24,7 @@ from app.engine.actor_aliases import (
     occurrences,
     without_overlaps,
 )
+from app.engine.actor_lists import find_listed_names
 from app.engine.brief import Actor, ActorType, Targets
 from app.engine.document import Document, Span
 from app.engine.gazetteer import Entity, Gazetteer, Hit, load_gazetteer
@@ -174,7 +175,11 @@ def _add_rule_mentions(
     at: dict[str, list[int]],
 ) -> list[Mention]:
     """Add rule-found names, then every plain occurrence of those names."""
-    candidates = [*rules.find_rule_names(text, gaz, at), *find_org_names(text, gaz, at)]
+    candidates = [
+        *rules.find_rule_names(text, gaz, at),
+        *find_listed_names(text, gaz, at),
+        *find_org_names(text, gaz, at),
+    ]
     if not candidates:
         return mentions
     found: list[Mention] = []
