@@ -25,7 +25,7 @@ from app.engine.lexicon import GENERIC_NAMES
 ALIAS_KINDS = frozenset({"threat_actor", "malware", "tool"})
 _NOUN = r"(?:\s+(?:group|gang|APT|actor|threat actor|team|crew|cluster|malware|backdoor))?"
 _AKA = re.compile(
-    _NOUN + r"\s*[,(]?\s*(?:(?:is|was|are|were)\s+)?(?:also known as|aka|a\.k\.a\.?"
+    _NOUN + r"\s*[,(]?\s*(?:(?:is|was|are|were)\s+)?(?:also known as|known as|aka|a\.k\.a\.?"
     r"|also tracked as|tracked as|also called|also referred to as|formerly known as|formerly)"
     r"\s+(?:the\s+)?"
     rf"({rules.NAME}(?:\s*(?:,|and|or|, and)\s+{rules.NAME}){{0,4}})"
@@ -36,8 +36,9 @@ _TRACKS_AS = re.compile(
     rf"\s+(?:it\s+)?as\s+({rules.NAME})"
 )
 _SAME_AS = re.compile(
-    r"(?:tracks|tracked|track|refers to|calls|call)\s+(?:the same|this|that|these|the|it)\b"
-    rf"(?:\s+[\w-]+){{0,3}}?\s+as\s+({rules.NAME})"
+    r"(?:tracks|tracked|track|refers to|calls|call)\s+(?:(?:the same|this|that|these|the|it)\b"
+    rf"(?:\s+[\w-]+){{0,3}}?|(?:\s*[a-z][\w-]*){{1,3}}?)\s+as\s+({rules.NAME}"
+    rf"(?:\s*(?:,|and|, and)\s+{rules.NAME}){{0,4}})"
 )
 _SAME_AS_REACH = 1000
 _VERSIONED = re.compile(r"(.+?) v?\d+(?:\.\d+)*$")
@@ -141,12 +142,16 @@ def fold_aliases(
     hinted = map(_ALIAS_HINT.match, repeat(text), map(_END, mentions))
     for mention in compress(mentions, hinted):
         kind = groups.kind[groups.find(mention.key)]
-        if kind not in ALIAS_KINDS:
+        if kind not in ALIAS_KINDS and (
+            kind != "government" or "known as" not in text[mention.end : mention.end + 16]
+        ):
             continue
         for start, name, force in _alias_spans(text, mention):
             other = by_start.get(start)
             if other is not None:
                 groups.union(mention.key, other.key, force=force)
+            elif kind == "government":
+                continue  # "the Foreign Intelligence Service, known as the SVR": both named
             elif _plausible_alias(name, gaz):
                 key = key_for(name, kind, gaz, groups)
                 groups.union(mention.key, key, force=force)
@@ -173,22 +178,64 @@ def _fold_same_as(
     """
     starts = [m.start for m in mentions]
     for match in filter(None, (_SAME_AS.match(text, cue) for cue in cues)):
-        other = by_start.get(match.start(1))
-        index = bisect_right(starts, match.start()) - 1
-        while other is not None and index >= 0:
-            earlier = mentions[index]
-            if match.start() - earlier.end > _SAME_AS_REACH:
-                break
-            kinds = (groups.kind[groups.find(earlier.key)], groups.kind[groups.find(other.key)])
-            if kinds[0] == kinds[1]:
-                groups.union(earlier.key, other.key)
-                break
-            if kinds == ("malware", "threat_actor") and _used_as_group(text, earlier):
-                groups.union(
-                    earlier.key, other.key, force=True
-                )  # "the Cl0p gang" ... "as Lace Tempest"
-                break
-            index -= 1
+        positions = _list_starts(text, match)
+        force = len(positions) > 1  # "vendors track it as A, B and C" states every alias
+        for position in positions:
+            other = by_start.get(position)
+            _fold_into_earlier(text, mentions, starts, groups, match, other, force=force)
+
+
+def _list_starts(text: str, match: re.Match[str]) -> list[int]:
+    """Where each name of "as A, B and C" starts."""
+    found: list[int] = []
+    offset = match.start(1)
+    for part in _LIST_SPLIT.split(match.group(1)):
+        position = text.find(part, offset) if part else -1
+        if position >= 0:
+            found.append(position)
+            offset = position + len(part)
+    return found
+
+
+def _fold_into_earlier(
+    text: str,
+    mentions: list[Mention],
+    starts: list[int],
+    groups: Groups,
+    match: re.Match[str],
+    other: Mention | None,
+    *,
+    force: bool,
+) -> None:
+    """Join ``other`` to the nearest earlier actor of its kind before the phrase."""
+    index = bisect_right(starts, match.start()) - 1
+    while other is not None and index >= 0:
+        earlier = mentions[index]
+        if match.start() - earlier.end > _SAME_AS_REACH:
+            break
+        if _introduced_between(text, earlier.end, match):
+            break  # "writes a small dropper ... we track this dropper as B": a new thing
+        kinds = (groups.kind[groups.find(earlier.key)], groups.kind[groups.find(other.key)])
+        if kinds[0] == kinds[1]:
+            if not force or kinds[0] in ALIAS_KINDS:  # a list names actors, not vendors
+                groups.union(earlier.key, other.key, force=force)
+            break
+        if kinds == ("malware", "threat_actor") and _used_as_group(text, earlier):
+            groups.union(
+                earlier.key, other.key, force=True
+            )  # "the Cl0p gang" ... "as Lace Tempest"
+            break
+        index -= 1
+
+
+def _introduced_between(text: str, lo: int, match: re.Match[str]) -> bool:
+    """True when "this dropper" points back to "a ... dropper" after the earlier name."""
+    words = text[match.start() : match.start(1)].split()
+    if len(words) < 4 or words[1] not in {"this", "that", "these"}:
+        return False
+    noun = re.escape(words[2])
+    between = text[lo : match.start()]
+    return re.search(rf"\b(?:a|an)\s+(?:[\w.-]+\s+){{0,3}}?{noun}\b", between) is not None
 
 
 def _fold_parts(text: str, mentions: list[Mention], groups: Groups) -> None:

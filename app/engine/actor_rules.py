@@ -80,27 +80,47 @@ _MALWARE_CUES = (
     "|wiper|downloader|rootkit|botnet|keylogger|spyware|webshell|web shell|worm|bootkit"
 )
 _CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool)\b(?!-)")
-_NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed)"
+_NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed|designated)"
 _CUE_BEFORE_NAME = re.compile(
-    rf"\b(?:{_MALWARE_CUES}|tool|utility|threat actor|threat group|hacking group|APT group|group"
-    rf"|actor|cluster|gang)(?:,|\s+{_NAMING}|\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?"
-    rf"(?:named|dubbed|calls|call|tracks as)|\s+we\s+(?:call|named|dubbed|track as))?\s+"
-    rf"(?:the\s+)?({NAME})"
+    rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller|threat actor|threat group"
+    rf"|hacking group|APT group|group|actor|cluster|gang)(?:,?\s+{_NAMING}|,"
+    rf"|,?\s+(?:that|which)\s+(?:[\w-]+\s+){{1,2}}?"
+    rf"(?:named|dubbed|calls|call|(?:tracks?|tracked)\s+(?:internally\s+)?as)"
+    rf"|\s+(?:we|it|they)\s+(?:call|calls|named|dubbed|tracks? as|refers? to as)"
+    rf"|(?P<bare_as>\s+(?:internally\s+)?as))?\s+(?:the\s+)?(?P<name>{NAME})"
 )
-_SOFTWARE_CUE = re.compile(rf"\b(?:{_MALWARE_CUES}|tool|utility)\b")
+# "we track this dropper as X": a bare "as" after the cue names only after such a verb
+_TRACK_BEFORE = re.compile(r"\b(?:track|tracks|tracked|call|calls|refer to|refers to)\s+\w+\s+$")
+_SOFTWARE_CUE = re.compile(rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller)\b")
 _INTRO_CUE = re.compile(
     r"\b(?:threat actor|APT actor|APT group|threat group|hacking group|espionage group"
     r"|cyberespionage group|ransomware group|ransomware gang|adversary)\b"
 )
 _INTRO_HEAD = re.compile(
-    rf"(?<![\w.-])({NAME})\**,?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w-]+\s+){{0,4}}$"
+    rf"(?<![\w.-])({NAME})\**,?\s+(?:is\s+|was\s+)?(?:an?|the)\s+(?:[\w-]+(?:['’]s)?\s+){{0,4}}$"
 )
 _NAME_AT_END = re.compile(rf"(?<![\w.-])({NAME})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
 _ASCII_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
 _ARTICLES = frozenset({"a", "an", "the"})
-_BAD_ENDINGS = ("-based", "-like", "-related", "-style", "-linked", "-nexus", "-sponsored")
-_INTRO_WORDS = re.compile(r"(?:called|named|dubbed|known as|tracked as|codenamed|calls?)\s")
+_BAD_ENDINGS = (
+    "-based",
+    "-like",
+    "-related",
+    "-style",
+    "-linked",
+    "-nexus",
+    "-sponsored",
+    "-affiliated",
+    "-backed",
+    "-aligned",
+    "-associated",
+    "-directed",
+)
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{16,}")  # a hash next to a cue word is no name
+_INTRO_WORDS = re.compile(
+    r"(?:called|named|dubbed|known as|tracked as|tracks? as|refers? to as|codenamed|calls?)\s"
+)
 _NATIONALITIES = frozenset(
     word.lower() for names, adjs in lexicon.COUNTRIES.values() for word in (*names, *adjs)
 )
@@ -252,11 +272,17 @@ def _names_after_cues(
     for match in matches:
         cue = match.group().split()[0].rstrip(",")
         kind = _kind_of_cue(cue)
-        strong = _INTRO_WORDS.search(match.group()) is not None
-        picked = pick_name(text, match.start(1), match.end(1), kind, gaz, from_left=True)
+        if match.group("bare_as") and not _TRACK_BEFORE.search(
+            text, max(0, match.start() - 30), match.start()
+        ):
+            continue
+        strong = bool(match.group("bare_as") or _INTRO_WORDS.search(match.group()))
+        picked = pick_name(
+            text, match.start("name"), match.end("name"), kind, gaz, from_left=True, named=strong
+        )
         if picked is None:
             continue
-        if kind == "threat_actor" and not strong and not _distinctive(picked.name, gaz):
+        if kind == "threat_actor" and not strong and not distinctive(picked.name, gaz):
             continue  # "group Microsoft" / "actor Sandman" need a naming word or a clear name
         yield picked
 
@@ -285,12 +311,12 @@ def _introduced_software(
         picked = pick_name(text, head.start(1), head.end(1), kind, gaz)
         if picked is None:
             continue
-        if _distinctive(picked.name, gaz) or gaz.lookup(picked.name) is not None:
+        if distinctive(picked.name, gaz) or gaz.lookup(picked.name) is not None:
             yield picked
 
 
 def _kind_of_cue(cue: str) -> str:
-    if cue in {"tool", "utility"}:
+    if cue in {"tool", "utility", "tunneler", "tunneller"}:
         return "tool"
     if cue in {"threat", "hacking", "APT", "group", "actor", "cluster", "gang"}:
         return "threat_actor"
@@ -298,13 +324,20 @@ def _kind_of_cue(cue: str) -> str:
 
 
 def pick_name(
-    text: str, start: int, end: int, kind: str, gaz: Gazetteer, *, from_left: bool = False
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    gaz: Gazetteer,
+    *,
+    from_left: bool = False,
+    named: bool = False,
 ) -> Candidate | None:
     """The best name inside ``text[start:end]``: a known phrase, else one distinctive word."""
     # ``_at_sentence_start``, inlined: this runs for every rule cue with a name before it
     before = text[start - 3 if start > 3 else 0 : start].rstrip(_OPENERS)
     at_start = not before or before[-1] in _SENTENCE_ENDS
-    picked = _pick_in(text[start:end], kind, from_left, at_start, gaz)
+    picked = _pick_in(text[start:end], kind, from_left, at_start, gaz, named)
     if picked is None:
         return None
     lo, hi = picked
@@ -313,7 +346,7 @@ def pick_name(
 
 @lru_cache(maxsize=65536)
 def _pick_in(
-    window: str, kind: str, from_left: bool, at_start: bool, gaz: Gazetteer
+    window: str, kind: str, from_left: bool, at_start: bool, gaz: Gazetteer, named: bool = False
 ) -> tuple[int, int] | None:
     tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", window)]
     while tokens and window[tokens[-1][0] : tokens[-1][1]].replace(".", "").isdigit():
@@ -324,6 +357,8 @@ def _pick_in(
         first = at_start and span[0][0] == 0
         if _acceptable(name, gaz, single=size == 1, at_start=first):
             return span[0][0], span[-1][1]
+        if named and size > 1 and _named_phrase(name, gaz):
+            return span[0][0], span[-1][1]
     return None
 
 
@@ -331,6 +366,8 @@ def _acceptable(name: str, gaz: Gazetteer, *, single: bool, at_start: bool) -> b
     words = name.split()
     first = words[0].lower()
     if first in lexicon.GENERIC_NAMES or first in _NATIONALITIES or name.endswith(_BAD_ENDINGS):
+        return False
+    if _HEX_DIGEST.fullmatch(name):
         return False
     known = gaz.lookup(name)
     if known is not None:
@@ -340,10 +377,20 @@ def _acceptable(name: str, gaz: Gazetteer, *, single: bool, at_start: bool) -> b
         return single or not at_start
     if not single:
         return False  # unknown multi-word phrases are too often ordinary words
-    return _distinctive(name, gaz) or (not gaz.is_common(name) and not at_start)
+    return distinctive(name, gaz) or (not gaz.is_common(name) and not at_start)
 
 
-def _distinctive(name: str, gaz: Gazetteer) -> bool:
+def _named_phrase(name: str, gaz: Gazetteer) -> bool:
+    """ "a cluster we call Vellum Mantis": after a naming word, capitalised words are a name."""
+    words = name.split()
+    if gaz.lookup(name) is not None or not all(w[:1].isupper() for w in words):
+        return False
+    if any(w.lower() in lexicon.GENERIC_NAMES or w.lower() in _NATIONALITIES for w in words):
+        return False
+    return not all(gaz.is_common(w) for w in words)
+
+
+def distinctive(name: str, gaz: Gazetteer) -> bool:
     """Digits, inner capitals or all caps: a shape ordinary words rarely have."""
     if any(ch.isdigit() for ch in name) or scheme_match(name):
         return True

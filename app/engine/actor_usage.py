@@ -5,6 +5,8 @@ a company as a victim or a mere product label, "Operation X" as an operation, no
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import itemgetter
 
 from app.engine.org_rules import is_acting, is_victim
 
@@ -25,7 +27,29 @@ _SOFTWARE_BEFORE = re.compile(r"\b(?:deploy\w*|install\w*|dropp\w*|execut\w*)\s+
 _OPERATION = re.compile(
     r"[Oo]peration(?:,?\s+(?:named|called|dubbed|codenamed|known as))?\s+([A-Z][\w-]+)"
 )
+# A vendor that ships the fix is an organisation in the story; one that reports research is not.
+# matched at the end of a mention; the first pattern is a quick filter for the second
+_PATCH_HINT = re.compile(
+    r"(?:\s(?:Software|Technologies|Networks|Systems|Inc\.?|Corp\.?)){0,2},?\s"
+    r"(?:hotfix|patch|fixed|released|published|shipped|issued)"
+)
+_PATCH_AFTER = re.compile(
+    r"(?:\s+(?:Software|Technologies|Networks|Systems|Inc\.?|Corp\.?)){0,2}(?:\s+(?:hotfix\w*"
+    r"|patch\w*|fixed\s+(?:builds?|versions?|releases?))\b|,?\s+(?:fixed|patched"
+    r"|(?:released|published|shipped|issued)\s+(?:an?\s+)?(?:[\w-]+\s+)?(?:hotfix|patch|fix"
+    r"|firmware|security update)))"
+)
+_RESEARCH_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:researchers?|analysts?|Threat|Research|Labs|Intelligence|team|tracks"
+    r"|tracked|observed|attributed|assessed|identified|discovered|detected|dubbed|named|calls"
+    r"|noted|found|linked)\b"
+)
+_RESEARCH_BEFORE = re.compile(
+    r"\b(?:according to|(?:researchers|analysts) (?:at|from)|(?:reported|tracked|discovered"
+    r"|observed|identified|named|dubbed) by)\s+$"
+)
 Span = tuple[int, int]
+_END = itemgetter(1)
 MAX_VOTES = 40  # mentions read to decide a type; a long report repeats itself
 
 
@@ -81,4 +105,21 @@ def organization_counts(text: str, spans: list[Span]) -> bool:
 
 def only_victim(text: str, spans: list[Span]) -> bool:
     """True when every mention is the target of an attack ("a password spray against X")."""
-    return bool(spans) and all(is_victim(text, start) for start, _ in spans)
+    return bool(spans) and all(is_victim(text, start, end) for start, end in spans)
+
+
+def only_patcher(text: str, spans: list[Span]) -> bool:
+    """True when a vendor ships a fix somewhere and never reports research of its own."""
+    spans = spans[:MAX_VOTES]
+    # one C-level pass over the mention ends: most vendors never ship a fix in the text
+    ends = list(map(_END, spans))
+    if not any(map(_PATCH_HINT.match, repeat(text), ends)):
+        return False
+    if not any(map(_PATCH_AFTER.match, repeat(text), ends)):
+        return False
+    for start, end in spans:
+        if _RESEARCH_AFTER.match(text[end : end + 40]) or _RESEARCH_BEFORE.search(
+            text[max(0, start - 30) : start]
+        ):
+            return False
+    return True

@@ -24,6 +24,7 @@ from app.engine.actor_aliases import (
     occurrences,
     without_overlaps,
 )
+from app.engine.actor_lists import find_listed_names
 from app.engine.brief import Actor, ActorType, Targets
 from app.engine.document import Document, Span
 from app.engine.gazetteer import Entity, Gazetteer, Hit, load_gazetteer
@@ -33,6 +34,7 @@ from app.engine.payloads import Payload
 from app.engine.places import scan_places
 
 MAX_EVIDENCE = 5
+_MARKUP = " \t\n*_#>-•"  # what may stand before the first word of a sentence
 MAX_QUOTE = 300
 NAMED_KINDS = frozenset(
     {"threat_actor", "malware", "tool", "security_vendor", "government", "organization"}
@@ -105,12 +107,18 @@ def anaphor_cues(text: str) -> list[int] | None:
 def _with_named_actor(
     hits: list[Hit], mentions: list[Mention], sentences: list[Span], starts: list[int]
 ) -> list[Hit]:
-    """Blame that names no actor in its sentence ("an Iranian group") is no attribution."""
+    """Blame that names no actor in its sentence ("an Iranian group") is no attribution.
+
+    Blame that opens its sentence ("Russian state-backed; active since 2013.") may name the
+    actor in the sentence before.
+    """
     named = [m.start for m in mentions]  # sorted: mentions come in text order
     kept: list[Hit] = []
     for hit in hits:
         index = bisect_right(starts, hit.start) - 1
         lo, hi = (sentences[index].start, sentences[index].end) if index >= 0 else (0, hit.start)
+        if index > 0 and not sentences[index].text[: hit.start - lo].strip(_MARKUP):
+            lo = sentences[index - 1].start
         first = bisect_left(named, lo)
         if first < len(named) and named[first] < hi:
             kept.append(hit)
@@ -167,7 +175,11 @@ def _add_rule_mentions(
     at: dict[str, list[int]],
 ) -> list[Mention]:
     """Add rule-found names, then every plain occurrence of those names."""
-    candidates = [*rules.find_rule_names(text, gaz, at), *find_org_names(text, gaz, at)]
+    candidates = [
+        *rules.find_rule_names(text, gaz, at),
+        *find_listed_names(text, gaz, at),
+        *find_org_names(text, gaz, at),
+    ]
     if not candidates:
         return mentions
     found: list[Mention] = []
@@ -294,7 +306,9 @@ def _kind(
     kind = groups.kind[root]
     if kind == "organization" and root not in groups.ruled:
         return kind if usage.organization_counts(text, spans) else None
-    if kind == "security_vendor" and usage.only_victim(text, spans):
+    if kind == "security_vendor" and (
+        usage.only_victim(text, spans) or usage.only_patcher(text, spans)
+    ):
         return "organization"
     if kind == "tool" and known is not None and known.name not in TOOLS:
         return "malware" if usage.usage_votes(text, spans)[0] else kind  # "a Mirai variant"

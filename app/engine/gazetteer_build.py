@@ -21,6 +21,7 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _CITATION = re.compile(r"\s*\(Citation:[^)]*\)")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)", re.DOTALL)
 _SUFFIXES = (" APT", " Group", " Team", " Gang")
+_SOFTWARE_SUFFIXES = (" Stealer", " Loader")  # "RedLine Stealer" is mostly "RedLine"
 _BAD_CHARS = frozenset('()[]{}<>"=;|\\')
 
 # MISP galaxy files read directly (Clusters() loads every galaxy and is slow), with the
@@ -163,10 +164,13 @@ def merge_entries(
             merged.append(MergedEntity(_display_name(entry.name), entry.kind, entry.description))
         entity = merged[target]
         entity.description = entity.description or entry.description
-        for name in names:
+        stems = _software_stems(names) if entry.kind == "malware" else []
+        for name in [*names, *stems]:
             key = compact_key(name)
             if owner.setdefault(key, target) == target and len(key) >= 3:
                 usable = is_usable_alias(name, common, trusted=entry.trusted)
+                if name in stems:  # "Lumma" alone could be anyone's: matched only by shape
+                    usable = usable and _distinctive_form(name)
                 entity.forms.append((name, usable))
     return merged, owner
 
@@ -183,6 +187,25 @@ def _entry_names(entry: RawEntry) -> list[str]:
                 if stem not in names:
                     names.append(stem)
     return names
+
+
+def _software_stems(names: list[str]) -> list[str]:
+    """ "RedLine Stealer" is mostly written "RedLine" (stems of three letters are too loose)."""
+    stems: list[str] = []
+    for name in names:
+        for suffix in _SOFTWARE_SUFFIXES:
+            stem = name[: -len(suffix)]
+            if name.endswith(suffix) and " " not in stem and len(stem) > 3 and stem not in names:
+                stems.append(stem)
+    return stems
+
+
+def _distinctive_form(name: str) -> bool:
+    """Digits, inner capitals or all caps: a shape that ordinary words and given names lack."""
+    letters = name.replace("-", "")
+    if any(ch.isdigit() for ch in letters):
+        return True
+    return any(ch.isupper() for ch in letters[1:])
 
 
 def _display_name(name: str) -> str:

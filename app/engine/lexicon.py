@@ -384,7 +384,7 @@ EXTRA_COMMON_WORDS = _words(
     slack github google microsoft apple amazon facebook twitter youtube dropbox onedrive cmd
     ping netstat whoami tasklist ipconfig certutil bitsadmin regsvr rundll wmic unknown generic
     unnamed default demo test sample autoit jscript vbscript korean arabic persian farsi english
-    mandarin cantonese hebrew urdu hindi
+    mandarin cantonese hebrew urdu hindi autorun
     """
 )
 
@@ -413,6 +413,21 @@ ORGANIZATIONS: dict[str, tuple[str, ...]] = _NAMES["organizations"]
 # Dual-use and offensive tools, with the forms they are written in (even lowercase: "ngrok").
 TOOLS: dict[str, tuple[str, ...]] = _NAMES["tools"]
 GOVERNMENT_BODIES.update(_NAMES["government"])
+# Well-known names the shipped lists lack, as the press writes them.
+GOVERNMENT_BODIES["CERT-PL"] = (*GOVERNMENT_BODIES["CERT-PL"], "CERT Polska")
+TOOLS["Plink"] = (*TOOLS["Plink"], "PuTTY Link")
+ORGANIZATIONS.update(
+    {
+        "Santander": ("Santander", "Banco Santander"),
+        "Live Nation": ("Live Nation", "Live Nation Entertainment"),
+        "Advance Auto Parts": ("Advance Auto Parts",),
+        "Neiman Marcus": ("Neiman Marcus",),
+        "23andMe": ("23andMe",),
+        "Charter Communications": ("Charter Communications",),
+        "Windstream": ("Windstream",),
+        "Singtel": ("Singtel",),
+    }
+)
 TOOL_NAMES = TOOL_NAMES | frozenset(TOOLS)
 
 
@@ -446,8 +461,8 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         _tuple(
             "backdoor malware implant loader rat ransomware stealer infostealer dropper trojan "
             "wiper downloader rootkit botnet keylogger spyware webshell worm web_shell bootkit "
-            "tool utility threat_actor threat_group hacking_group apt_group group actor cluster "
-            "gang"
+            "tool utility tunneler tunneller threat_actor threat_group hacking_group apt_group "
+            "group actor cluster gang"
         ),
         False,
     ),
@@ -501,6 +516,16 @@ CUE_KEYS: dict[str, tuple[tuple[str, ...], bool]] = {
         False,
     ),
     "same_as": (_tuple("tracks tracked track refers_to calls call"), False),
+    "list": (
+        _tuple(
+            "malware tools utilities backdoors implants loaders stealers infostealers rats "
+            "families strains"
+        ),
+        False,
+    ),
+    "victims": (_tuple("victims"), False),
+    "proxy": (_tuple("proxy tunnel tunnels"), False),
+    "byline": (_tuple("posted_by published_by written_by authored_by"), False),
     "intro": (
         _tuple(
             "threat_actor apt_actor apt_group threat_group hacking_group espionage_group "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from app.engine import lexicon
 from app.engine.actor_rules import Candidate
 from app.engine.gazetteer import Gazetteer
 
@@ -56,32 +57,55 @@ _GOV_WORDS = frozenset(_GOV_TEXT.split())
 _AGENCY_AT = re.compile(rf"(?:{_AGENCY_HEAD})\b")
 _AGENCY_CHAIN = re.compile(r"(?<![\w-])([A-Z][\w.-]*(?:\s(?:of|for|and|the|[A-Z][\w.-]*)){0,6})\s$")
 _ACRONYM = re.compile(r"\s+\(([A-Z][A-Za-z0-9-]{1,7})\)")
+_DEMONYMS = frozenset(adj for _, adjs in lexicon.COUNTRIES.values() for adj in adjs)
 _LEADING = frozenset({"US", "U.S.", "UK", "U.K.", "The", "EU", "Our", "Their", "Its", "His", "Her"})
 _POSSESSIVE = re.compile(r"[A-Z][a-z]+(?:\s[A-Z][a-z]+)?['’]s\s$")
 _ACTS_AFTER = re.compile(
-    r"^(?:['’]s\s+(?![A-Z])|,?\s+(?:\w+ly\s+)?(?:disclosed|confirmed|said|says|reported|warned"
+    r"^(?:['’]s\s+(?![A-Z])|\s+(?:security\s+)?(?:advisory|advisories|bulletin|hotfix(?:es)?"
+    r"|patch(?:es)?)\b"
+    # "AT&T and Verizon were breached": the verb may follow a list of fellow subjects
+    r"|(?:(?:,\s+|,?\s+and\s+)[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*)?){0,4}"
+    r",?\s+(?:(?:support|spokesperson|spokesman|officials|representatives)\s+)?"
+    r"(?:\w+ly\s+)?(?:disclosed|confirmed|said|says|reported|warned"
     r"|announced|released|publish\w*|issued|patched|fixed|notified|acknowledged|joined|stated"
     r"|revealed|detected|discovered|sells|develops|makes|suffered|paid|filed|told|urged"
-    r"|recommended|advised|was|were|has|had|is)\b)"
+    r"|recommended|advised|shared|admitted|was|were|has|had|is)\b)"
 )
 _VICTIM_BEFORE = re.compile(
     r"(?:\b(?:attacks?|breach\w*|intrusions?|compromises?|hacks?|spray|campaigns?)\s+"
     r"(?:on|of|at|against)|\bagainst|\bcustomers\s+of|\bvictims?\s+(?:such as|including))"
     rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
 )
+# "the companies that have confirmed breaches are AT&T, Verizon and ...": a victim list
+# ("such as", "including" and "providers" are left out: "lures spoofing companies such as
+# DocuSign", "hosting providers including Vultr" name no victims)
+_VICTIM_LIST_BEFORE = re.compile(
+    r"\b(?:victims|companies|organi[sz]ations|firms|businesses|carriers)"
+    r"(?:\s+[\w'’-]+){0,6}?\s+(?:are|were|include[sd]?)"
+    rf"\s+(?:the\s+)?(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
+)
+# "compromised the SolarWinds build environment", "breached T-Mobile, Lumen and Charter": an
+# attack verb, then the victims' names, none followed by a capitalised product name.
+_VICTIM_VERB_BEFORE = re.compile(
+    r"\b(?:compromised|breached|hacked|infiltrated)\s+(?:the\s+)?"
+    rf"(?:{_CAP}(?:\s+|,\s*|\s+and\s+))*$"
+)
+_PRODUCT_AFTER = re.compile(r"\s+[A-Z0-9]")  # "compromised Citrix NetScaler": a product
 
-# Every branch of ``_VICTIM_BEFORE`` holds one of these words, spelt as here.
-_VICTIM_WORDS = (
-    "attack",
-    "against",
-    "breach",
-    "intrusion",
-    "compromise",
-    "hack",
-    "spray",
-    "campaign",
-    "customers",
-    "victim",
+# "the advisory from Cisco": the vendor that issued a fix or an advisory acts in the story.
+_ISSUER_BEFORE = re.compile(
+    r"\b(?:advisory|advisories|bulletin|patch(?:es)?|fix(?:es)?|hotfix(?:es)?|guidance)"
+    r"\s+(?:from|by)\s+(?:the\s+)?$"
+)
+# "Posted by the Kestrel Response DFIR team": the research team that wrote the report
+_BYLINE_AT = re.compile(
+    r"(?:[Pp]osted|[Pp]ublished|[Ww]ritten|[Aa]uthored)\s+by\s+(?:the\s+)?"
+    r"((?:[A-Z][\w&.-]*\s){1,3}?)(?:(?:DFIR|IR|SOC|[Tt]hreat\s+[Rr]esearch|[Tt]hreat\s+[Ii]ntel\w*"
+    r"|[Rr]esearch|[Ii]ncident\s+[Rr]esponse)\s+)?[Tt]eam\b"
+)
+_VICTIMS_AT = re.compile(
+    r"[Vv]ictims\s+(?:include[sd]?|including|such as|were|are)\s+(?:the\s+)?"
+    r"([A-Z][\w&'’.-]*(?:\s(?:of|for|the|[A-Z][\w&'’.-]*)){0,5})"
 )
 
 
@@ -89,15 +113,42 @@ def is_acting(text: str, start: int, end: int) -> bool:
     """True where an organisation mention acts or is attacked, not merely names a product."""
     if _ACTS_AFTER.match(text[end : end + 40]):
         return True
-    return is_victim(text, start)
+    if _ISSUER_BEFORE.search(text[max(0, start - 40) : start]):
+        return True
+    return is_victim(text, start, end)
 
 
-def is_victim(text: str, start: int) -> bool:
+def is_victim(text: str, start: int, end: int) -> bool:
     """True where the words before a mention make it the target of an attack."""
     window = text[max(0, start - 80) : start]
-    if not any(word in window for word in _VICTIM_WORDS):
-        return False  # a cheap pre-check: ``_VICTIM_BEFORE`` needs one of these words
-    return _VICTIM_BEFORE.search(window) is not None
+    if not _has_victim_word(window):
+        return False  # a cheap pre-check: every pattern below needs one of these words
+    if _VICTIM_BEFORE.search(window) or _VICTIM_LIST_BEFORE.search(window):
+        return True
+    verb = _VICTIM_VERB_BEFORE.search(window)
+    return verb is not None and _PRODUCT_AFTER.match(text, end) is None
+
+
+def _has_victim_word(window: str) -> bool:
+    """Plain substring tests, spelt out: faster than a regex or a generator over a list."""
+    return (
+        "attack" in window
+        or "against" in window
+        or "breach" in window
+        or "compromise" in window
+        or "intrusion" in window
+        or "hack" in window
+        or "victim" in window
+        or "compan" in window
+        or "customers" in window
+        or "campaign" in window
+        or "organi" in window
+        or "firms" in window
+        or "businesses" in window
+        or "carriers" in window
+        or "spray" in window
+        or "infiltrated" in window
+    )
 
 
 def find_org_names(text: str, gaz: Gazetteer, at: dict[str, list[int]]) -> list[Candidate]:
@@ -111,7 +162,33 @@ def find_org_names(text: str, gaz: Gazetteer, at: dict[str, list[int]]) -> list[
     found.extend(_isacs(text, gaz, at.get("isac", [])))
     found.extend(_firms(text, gaz, _at(_FIRM_AT, text, at, "firm")))
     found.extend(_agencies(text, gaz, _at(_AGENCY_AT, text, at, "agency")))
+    found.extend(_victims(text, gaz, _at(_VICTIMS_AT, text, at, "victims")))
+    found.extend(_bylines(text, gaz, _at(_BYLINE_AT, text, at, "byline")))
     return found
+
+
+def _bylines(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
+    for match in matches:
+        name = match.group(1).strip()
+        if gaz.is_common(name.split()[0]) and len(name.split()) == 1:
+            continue
+        if _new_name(name, gaz, "security_vendor") and not _generic(name, gaz):
+            yield Candidate(match.start(1), match.start(1) + len(name), name, "security_vendor")
+
+
+def _victims(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
+    """ "Victims include the Port of Seattle": a capitalised name after a victim list cue."""
+    for match in matches:
+        name = match.group(1)
+        while name.endswith((" of", " for", " the", " and")):
+            name = name.rsplit(" ", 1)[0]
+        words = name.split()
+        if len(words) == 1 and (gaz.is_common(name) or gaz.lookup(name) is not None):
+            continue  # one known word is the gazetteer's to find, an ordinary one no name
+        if words[0] in _LEADING or words[0] in _DEMONYMS:
+            continue  # "Victims include US Government agencies": a description, no name
+        if _new_name(name, gaz, "organization") and not _generic(name, gaz):
+            yield Candidate(match.start(1), match.start(1) + len(name), name, "organization")
 
 
 def _at(
@@ -129,8 +206,12 @@ def _suffixed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
         head = _HEAD.search(text, max(0, match.start() - 50), match.start())
         if head is None:
             continue
-        words = head.group(1).split()
-        while words and gaz.is_common(words[0]) and words[0].istitle() and len(words) > 1:
+        words = _after_sentence_end(head.group(1).split())
+        if not words:
+            continue
+        if _opens_known_name(words, gaz):
+            continue  # "Check Point Software Technologies": the gazetteer has the company
+        while len(words) > 1 and words[0].istitle() and gaz.is_common(words[0]):
             words = words[1:]  # "The Acme Networks" -> "Acme Networks"
         start = match.start() - len(" ".join(words)) - 1
         name = text[start : match.end()]
@@ -141,6 +222,20 @@ def _suffixed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
             continue
         if _new_name(name, gaz, "organization"):
             yield Candidate(start, start + len(name), name, "organization")
+
+
+def _after_sentence_end(words: list[str]) -> list[str]:
+    """The words after the last one that ends a sentence ("PAN-OS. Palo Alto Networks")."""
+    for index in range(len(words) - 1, -1, -1):
+        word = words[index]
+        if word.endswith(".") and "." not in word[:-1] and len(word) > 2:
+            return words[index + 1 :]  # "U.S." and "J." are abbreviations, "PAN-OS." is an end
+    return words
+
+
+def _opens_known_name(words: list[str], gaz: Gazetteer) -> bool:
+    """True when the first two words before a suffix are a name the gazetteer knows."""
+    return len(words) >= 2 and gaz.lookup(" ".join(words[:2])) is not None
 
 
 def _apposed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
@@ -190,7 +285,8 @@ def _agencies(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
         paren = _ACRONYM.match(text, match.end())
         acronym = paren.group(1) if paren else None
         owned = _POSSESSIVE.search(text, max(0, start - 30), start) is not None
-        if not (owned or (acronym and _initials_fit(words, acronym))):
+        national = words[0] in _DEMONYMS  # "the Polish Military Counterintelligence Service"
+        if not (owned or national or (acronym and _initials_fit(words, acronym))):
             continue
         if not _new_name(name, gaz, "government") or (acronym and gaz.lookup(acronym)):
             continue

@@ -23,7 +23,20 @@ _ACTOR_NOUNS = (
     r"|state-sponsored|state-backed|nation-state|intelligence|spies|military|malware|backdoors?"
     r"|campaigns?|cyber|government-backed|government-sponsored|operations|apt"
 )
-_AFTER_ADJECTIVE = re.compile(rf"^[\s-]+(?:[\w-]+\s+){{0,2}}?(?:{_ACTOR_NOUNS})\b")
+_AFTER_ADJECTIVE = re.compile(
+    rf"^[\s-]+(?:[\w-]+\s+){{0,2}}?(?:{_ACTOR_NOUNS})\b"
+    # "the Russian Foreign Intelligence Service": the state's own agency is the sponsor
+    r"|^\s+((?:[A-Z][\w-]+\s+){0,3}?(?:Intelligence|Security|Military|Armed|Revolutionary)"
+    r"(?:\s+[A-Z][\w-]+){0,3}?\s+(?:Service|Agency|Directorate|Bureau|Ministry|Forces|Corps"
+    r"|Command|Department)\b|Ministry\s+of\s+(?:State\s+)?[A-Z])"
+)
+_PATRON_BEFORE = re.compile(  # not "by" or "from": "an advisory from the Polish ... Service"
+    r"\b(?:works?|working|worked|officers|units?|part|members?|behalf|subordinate|belong\w*"
+    r"|(?:run|operated|directed|backed|sponsored|tasked|controlled)\s+by"
+    r"|(?:affiliated|associated)\s+with|(?:linked|tied|attributed)\s+to)"
+    r"\s+(?:for|of|to|from|within)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _AFTER_NAME_STRONG = re.compile(
     r"^-(?:nexus|linked|backed|sponsored|aligned|affiliated|attributed|directed)\b"
 )
@@ -122,7 +135,12 @@ def _attribution(doc: _Doc, hit: Hit) -> bool:
     text = doc.text
     after = text[hit.end : hit.end + 60]
     if hit.flags & ADJECTIVE:
-        return _AFTER_ADJECTIVE.match(after) is not None
+        match = _AFTER_ADJECTIVE.match(after)
+        if match is None or match.group(1) is None:
+            return match is not None
+        # an agency is the sponsor only as the patron of someone ("working for the Russian
+        # Foreign Intelligence Service"), not in a list of authoring agencies
+        return _PATRON_BEFORE.search(text, max(0, hit.start - 40), hit.start) is not None
     if _AFTER_NAME_STRONG.match(after) or _AFTER_NAME_WEAK.match(after):
         return True
     before = text[max(0, hit.start - 80) : hit.start]

@@ -200,3 +200,221 @@ def test_find_actors_types_ransomware_brand_by_how_the_text_uses_it() -> None:
     assert actors["LockBit"].type == ActorType.threat_actor
     assert actors["Black Basta"].type == ActorType.malware
     assert actors["MGM Resorts"].type == ActorType.organization
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "Among the carriers that have confirmed intrusions are Comcast, Verizon and others.",
+            "Verizon",
+        ),
+        ("Marriott shared indicators with the wider hotel industry last week.", "Marriott"),
+        ("Twilio support confirmed that no customer data was touched.", "Twilio"),
+        ("Apply the workaround from the Zyxel advisory before the weekend.", "Zyxel"),
+        ("The actor compromised the JetBrains build servers in 2023.", "JetBrains"),
+        ("Comcast and Verizon were breached by the same crew.", "Comcast"),
+        ("The crew breached T-Mobile, Uber and Twilio in 2022.", "T-Mobile"),
+    ],
+)
+def test_find_actors_known_company_counts_when_the_text_shows_it_acting(
+    text: str, name: str
+) -> None:
+    actor = _by_name(_scan(text))[name]
+    assert actor.type == ActorType.organization
+
+
+def test_find_actors_known_company_named_as_a_product_maker_is_no_actor() -> None:
+    scan = _scan("The actor compromised Citrix NetScaler gateways and Zyxel firewalls.")
+    assert "Citrix" not in _by_name(scan)
+
+
+def test_find_actors_company_name_does_not_start_in_the_previous_sentence() -> None:
+    names = _by_name(_scan("The flaw sits in FortiOS. Juniper Networks published fixes on Monday."))
+    assert "Juniper Networks" in names
+    assert not any(name.startswith("FortiOS") for name in names)
+
+
+def test_find_actors_known_vendor_with_corporate_suffix_is_one_actor() -> None:
+    names = _by_name(_scan("Trend Micro Software Technologies released a fix, Trend Micro said."))
+    assert list(names) == ["Trend Micro"]
+
+
+def test_find_actors_security_vendor_that_only_ships_a_fix_is_an_organization() -> None:
+    text = "Sophos released a hotfix for the XG firewall bug; apply the Sophos hotfix today."
+    assert _by_name(_scan(text))["Sophos"].type == ActorType.organization
+
+
+def test_find_actors_security_vendor_that_also_reports_research_stays_a_vendor() -> None:
+    text = "Sophos patched the firewall bug. Sophos researchers tracked the actor for months."
+    assert _by_name(_scan(text))["Sophos"].type == ActorType.security_vendor
+
+
+def test_find_actors_hash_after_a_cue_word_is_no_malware_name() -> None:
+    text = (
+        "Hashes:\n  0a1b2c3d4e5f60718293a4b5c6d7e8f9  Bumblebee loader\n"
+        "  a3f9c1d2e4b5a6978812  notes"
+    )
+    assert not any(a.name[:4] == "a3f9" for a in _scan(text).actors)
+
+
+def test_find_actors_sponsor_adjective_compound_is_no_actor_name() -> None:
+    names = _by_name(_scan("MOIS-affiliated actors defaced the portal of a regional utility."))
+    assert not any(name.endswith("-affiliated") for name in names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The intruders dropped a Go implant that we track as TRK-4410 on the gateway.",
+        "The implant, which the vendor tracks internally as TRK-4410, survives reboots.",
+        "The operators ran a collection utility it calls PEBBLECRATE on every server.",
+        "We also saw QuillSnatch, the crew's Python stealer, copying browser cookies.",
+    ],
+)
+def test_find_actors_software_named_by_a_vendor_phrase(text: str) -> None:
+    kinds = {a.name: a.type for a in _scan(text).actors}
+    assert set(kinds) & {"TRK-4410", "PEBBLECRATE", "QuillSnatch"}
+
+
+def test_find_actors_every_name_in_a_list_after_a_malware_cue() -> None:
+    text = "Its malware families include PLEAD, KrustyCrab and Waterbear, and it signs them."
+    names = _by_name(_scan(text))
+    assert {"PLEAD", "KrustyCrab", "Waterbear"} <= set(names)
+    assert names["KrustyCrab"].type == ActorType.malware
+
+
+def test_find_actors_list_after_tools_cue_skips_short_ordinary_names() -> None:
+    names = _by_name(_scan("The crew used tools such as WMI, AdFind and SharpLoot, then left."))
+    assert names["SharpLoot"].type == ActorType.tool
+    assert "WMI" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("The backdoor, designated TRK-22 internally, beacons hourly.", "TRK-22", "malware"),
+        ("They ran BurrowLink, a Go-based tunneler, on the jump host.", "BurrowLink", "tool"),
+        (
+            "Northwind assigns the intrusions to a cluster we call Quartz Heron.",
+            "Quartz Heron",
+            "threat_actor",
+        ),
+        (
+            "Victims include the Port Authority of Eastbay, a freight hub.",
+            "Port Authority of Eastbay",
+            "organization",
+        ),
+    ],
+)
+def test_find_actors_names_introduced_by_naming_and_victim_phrases(
+    text: str, name: str, kind: str
+) -> None:
+    assert _by_name(_scan(text))[name].type == ActorType(kind)
+
+
+def test_find_actors_country_of_a_patron_agency_is_the_sponsor() -> None:
+    text = "APT29 operators working for the Russian Foreign Intelligence Service stole mail."
+    assert _by_name(_scan(text))["Russia"].type == ActorType.country
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "APT29 was described by the FBI, the Polish Military Counterintelligence Service "
+        "(SKW) and CISA.",
+        "An advisory from the Polish Military Counterintelligence Service warned of APT29.",
+    ],
+)
+def test_find_actors_country_of_a_co_authoring_agency_is_no_sponsor(text: str) -> None:
+    assert "Poland" not in _by_name(_scan(text))
+
+
+def test_find_actors_sponsor_fragment_names_the_actor_of_the_sentence_before() -> None:
+    text = "Gamaredon is run by FSB officers in Crimea. Russian state-backed; active since 2013."
+    assert "Russia" in _by_name(_scan(text))
+
+
+def test_find_actors_listed_vendor_names_are_aliases_of_the_actor() -> None:
+    text = (
+        "Salt Typhoon broke into carriers. Other vendors track related activity as "
+        "GhostEmperor and Earth Estries."
+    )
+    actors = _by_name(_scan(text))
+    assert "Earth Estries" not in actors
+    assert "Earth Estries" in actors["Salt Typhoon"].aliases
+
+
+def test_find_actors_this_dropper_after_a_new_one_is_not_an_earlier_alias() -> None:
+    text = (
+        "The payload is Lumma Stealer.\n\nThe script writes a small dropper to disk. "
+        "We track this dropper internally as HLD-7781."
+    )
+    actors = _by_name(_scan(text))
+    assert "HLD-7781" in actors
+    assert "HLD-7781" not in actors["Lumma Stealer"].aliases
+
+
+def test_find_actors_short_stem_of_a_stealer_name_is_no_actor() -> None:
+    names = _by_name(_scan("Analysts examined the PlugX USB worm on three laptops."))
+    assert "USB" not in names
+
+
+def test_find_actors_byline_team_is_the_reporting_vendor() -> None:
+    text = "Posted by the Harbor Point DFIR team, 3 May 2024\n\nAkira operators used AnyDesk."
+    assert _by_name(_scan(text))["Harbor Point"].type == ActorType.security_vendor
+
+
+def test_find_actors_national_agency_without_matching_acronym_is_government() -> None:
+    text = "The advisory was co-signed by the Czech National Cyber and Information Security Agency."
+    names = _by_name(_scan(text))
+    assert names["Czech National Cyber and Information Security Agency"].type == (
+        ActorType.government
+    )
+
+
+def test_find_actors_agency_known_as_its_acronym_is_one_actor() -> None:
+    text = "Actors working for the Russian Foreign Intelligence Service, known as the SVR, spied."
+    agencies = [a for a in _scan(text).actors if a.type == ActorType.government]
+    assert len(agencies) == 1
+    assert {"SVR", "Russian Foreign Intelligence Service"} <= {
+        agencies[0].name,
+        *agencies[0].aliases,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        ("They tunnelled out through a GOST proxy on a jump host.", True),
+        ("They tunnelled out through the Tinyhop proxy on a jump host.", False),
+    ],
+)
+def test_find_actors_proxy_cue_names_only_known_tools(text: str, present: bool) -> None:
+    names = _by_name(_scan(text))
+    assert ("GOST" in names or "Tinyhop" in names) is present
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The lures spoofed companies such as Adobe and Dropbox Inc. to harvest logins.",
+        "The lures impersonated companies including DocuSign and Adobe.",
+    ],
+)
+def test_find_actors_brands_spoofed_by_lures_are_no_victims(text: str) -> None:
+    assert "Adobe" not in _by_name(_scan(text))
+
+
+def test_find_actors_victim_description_is_no_organization() -> None:
+    assert _scan("Victims include US Government agencies and Fortune 500 firms.").actors == []
+
+
+def test_find_actors_country_of_a_ministry_whose_officers_act_is_the_sponsor() -> None:
+    text = "Officers of the Chinese Ministry of State Security directed the intrusions by APT40."
+    assert _by_name(_scan(text))["China"].type == ActorType.country
+
+
+def test_find_actors_windows_autorun_feature_is_no_malware() -> None:
+    text = "The worm writes an AutoRun entry so that it runs when the drive is opened."
+    assert _scan(text).actors == []

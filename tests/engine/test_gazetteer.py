@@ -72,3 +72,9 @@ def test_name_occurrences_many_names_as_few() -> None:
     many = gz.name_occurrences(text, {"Acme Corp": "a", "Beta Labs": "b", **padding})
     assert sorted(few) == sorted(many)
     assert [text[s:e] for s, e, _ in sorted(few)] == ["Acme Corp", "Beta Labs", "Acme Corp"]
+
+
+def test_scan_finds_a_stealer_by_its_short_name() -> None:
+    gaz = load_gazetteer()
+    found = _names(gaz, "Both hosts ran RedLine before the ransomware arrived.")
+    assert ("RedLine", "RedLine Stealer") in found
