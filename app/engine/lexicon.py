@@ -416,18 +416,6 @@ GOVERNMENT_BODIES.update(_NAMES["government"])
 # Well-known names the shipped lists lack, as the press writes them.
 GOVERNMENT_BODIES["CERT-PL"] = (*GOVERNMENT_BODIES["CERT-PL"], "CERT Polska")
 TOOLS["Plink"] = (*TOOLS["Plink"], "PuTTY Link")
-ORGANIZATIONS.update(
-    {
-        "Santander": ("Santander", "Banco Santander"),
-        "Live Nation": ("Live Nation", "Live Nation Entertainment"),
-        "Advance Auto Parts": ("Advance Auto Parts",),
-        "Neiman Marcus": ("Neiman Marcus",),
-        "23andMe": ("23andMe",),
-        "Charter Communications": ("Charter Communications",),
-        "Windstream": ("Windstream",),
-        "Singtel": ("Singtel",),
-    }
-)
 TOOL_NAMES = TOOL_NAMES | frozenset(TOOLS)
 
 
