@@ -113,11 +113,13 @@ ATTRIBUTED = Cue(
 )
 # "run by", "on behalf of", "subordinate to": whoever stands behind the actor, as the
 # words between them say.
-SPONSORED = Cue(
+SPONSORED_BY = Cue(
     (
         r"\b(?:run|sponsored|backed|directed|tasked|controlled)\s+by\b",
         ("run", "sponsored", "backed", "directed", "tasked", "controlled"),
-    ),
+    )
+)
+SPONSORED = Cue(  # (only for a government body or a country on the right)
     (r"\bon behalf of\b", ("on behalf of",)),
     (r"\bsubordinate to\b", ("subordinate to",)),
     (r"\bwork(?:s|ing|ed)?\s+for\b", ("work",)),

@@ -10,7 +10,7 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import TypeAdapter
 
@@ -52,6 +52,7 @@ from app.engine.link_cues import (
     SHORT_APPOSITION,
     SOFTWARE_CHAIN,
     SPONSORED,
+    SPONSORED_BY,
     STARTS_AS,
     STARTS_TO,
     STARTS_WITH,
@@ -81,6 +82,7 @@ REPORTERS = frozenset({ActorType.security_vendor.value, ActorType.government.val
 BLAMED = frozenset({ActorType.threat_actor.value, ActorType.country.value})
 COUNTRY = ActorType.country.value
 GOVERNMENT = ActorType.government.value
+VENDOR = ActorType.security_vendor.value
 # Who may stand behind an actor as its sponsor, and who may have made a tool.
 SPONSORS = frozenset({COUNTRY, GOVERNMENT})
 MAKERS = frozenset({*BLAMED, ActorType.organization.value})
@@ -114,14 +116,17 @@ _ATTRIBUTES = "attributes"
 
 
 class _After(tuple[str, bool, float]):
-    """An outcome that holds only when the words after the second mention match ``after``."""
+    """An outcome that holds only when the words after the second mention match ``after``;
+    its relation is ``relation`` (the tuple's is empty, as ``_COORDINATE``'s)."""
 
     after: Caseless
+    relation: str
 
 
 def _after(relation: str, forward: bool, after: Caseless) -> _After:
-    outcome = _After((relation, forward, 0.6))
+    outcome = _After(("", forward, 0.6))
     outcome.after = after
+    outcome.relation = relation
     return outcome
 
 
@@ -209,13 +214,15 @@ def _read_sentence(
     whole = (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
     last = len(items) - 1
     head = 0  # where the list "A, B, and C" that ends with items[j] begins
-    joined: set[int] = set()  # the j whose items[j] continues the list items[j - 1] ends
+    joined: set[int] | None = None  # the j whose items[j] continues the list items[j - 1] ends
     for j, later in enumerate(items):
         if j:
             prev = items[j - 1]
             gap = text[prev.end : later.start].strip()
             if gap not in LIST_GAPS or classes[prev.actor] != classes[later.actor]:
                 head = j
+            elif joined is None:
+                joined = {j}
             else:
                 joined.add(j)
         if kinds[later.actor] == COUNTRY and j < last and _modifies_next(at, items, j):
@@ -226,9 +233,9 @@ def _read_sentence(
                 continue
             verdict = _classify(at, sentence, earlier, items[head], later)
             if verdict is not None:
-                span = whole or _quote(sentence, earlier, later)
-                _add(found, verdict, span)
-                if i in joined:  # "CISA, the NSA and the FBI warn": each of the list
+                _add(found, verdict, whole or _quote(sentence, earlier, later))
+                if joined and i in joined:  # "CISA, the NSA and the FBI warn": each of them
+                    span = whole or _quote(sentence, earlier, later)
                     name = at.names[earlier.actor]
                     for other in _list_before(items, joined, i):
                         _add(found, _instead(verdict, name, at, other), span)
@@ -296,11 +303,14 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
     outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, a, plan)
     if outcome is None:
         return None
-    if outcome is _COORDINATE:  # (a country's "linked to" is read in ``_coordinated``)
-        return _coordinated(at, sentence, a, b)
-    if isinstance(outcome, _After) and not _after_holds(at, sentence, b, outcome.after):
-        return None
     rel, forward, confidence = outcome
+    if not rel:  # (one test for the two kinds of outcome that need more reading)
+        if outcome is _COORDINATE:  # (a country's "linked to" is read in ``_coordinated``)
+            return _coordinated(at, sentence, a, b)
+        after = cast(_After, outcome)
+        if not _after_holds(at, sentence, b, after.after):
+            return None
+        rel = after.relation
     na, nb = at.names[a.actor], at.names[b.actor]
     return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
 
@@ -336,6 +346,8 @@ def _plan(gap: Gap, ka: str, kb: str, same_class: bool, before: frozenset[str]) 
     the first mention are left to the plan's cues."""
     if NEGATION.found(*gap) or MODIFIER_START.match(*gap):
         return _NO_LINK
+    if kb == VENDOR and ka in SOFTWARE:  # (the most common pair, and only a report)
+        return _reporting(ka, kb, gap, before)
     steps = _attribution(ka, kb, gap, before) if kb in SPONSORS or kb in GROUPS else ()
     if steps and steps[-1][0] is None:
         return steps
@@ -354,6 +366,12 @@ def _plan(gap: Gap, ka: str, kb: str, same_class: bool, before: frozenset[str]) 
         rest = tuple((cue, _to_country(outcome, kb)) for cue, outcome in rest)
     # (the attribution's cue is read after the others, as "links A to B" is the more common)
     return (*rest[:-1], *steps, rest[-1]) if steps else rest
+
+
+def _may_vary(gap: Gap) -> bool:
+    """Whether the words may say "a variant of" / "based on" (a cheap test first)."""
+    low = gap[0] if gap[1] is None else gap[1]
+    return " of" in low or " to" in low or "based on" in low
 
 
 def _has_by(gap: Gap) -> bool:
@@ -386,9 +404,11 @@ def _attribution(ka: str, kb: str, gap: Gap, before: frozenset[str]) -> Plan:
     alone, an empty one leaves the pair to the other readings."""
     if ka in REPORTERS or ka == COUNTRY or (kb not in SPONSORS and kb not in GROUPS):
         return ()
-    found = SPONSORED.found(*gap)
+    low = gap[0] if gap[1] is None else gap[1]
+    found = " by" in low and SPONSORED_BY.found(*gap)
     if kb in SPONSORS:
-        found = found or ATTRIBUTED.found(*gap) or UNIT_OF.found(*gap)
+        found = found or SPONSORED.found(*gap) or ATTRIBUTED.found(*gap)
+        found = found or (" of" in low and UNIT_OF.found(*gap))
     if found:
         return ((None, (REL_ATTRIBUTED_TO, True, 0.8)),)
     if kb == COUNTRY and ORIGIN_GAP.match(*gap):
@@ -405,7 +425,7 @@ def _relation(ka: str, kb: str, same_class: bool, gap: Gap) -> Plan:
         return ((None, (REL_DEVELOPED_BY, True, 0.8)),)
     if kb in BLAMED and ATTRIBUTED.found(*gap):
         return ((None, (REL_ATTRIBUTED_TO, True, 0.8)),)
-    if same_class and VARIANT.found(*gap):
+    if same_class and _may_vary(gap) and VARIANT.found(*gap):
         return ((None, (REL_RELATED_TO, True, 0.7)),)
     if same_class and SHORT_APPOSITION.match(*gap):
         return ((None, _VARIANT),)
@@ -423,7 +443,7 @@ def _relation(ka: str, kb: str, same_class: bool, gap: Gap) -> Plan:
         return ((None, (REL_USES, True, 0.6)),)
     if same_class and OVERLAPS.search(*gap):
         return ((None, (REL_OVERLAPS_WITH, True, 0.7)),)
-    if LINKED_STRONG.search(*gap) or ACCESS_TO.found(*gap):
+    if LINKED_STRONG.search(*gap) or ("access" in gap[0].lower() and ACCESS_TO.found(*gap)):
         return ((None, (REL_LINKED_TO, True, 0.7)),)
     steps: list[tuple[Cue | TailCue | None, Outcome]] = []
     if STARTS_TO.match(*gap):  # "links A to B"

@@ -18,6 +18,7 @@ from app.engine.link_cues import (
     NEGATION,
     REPORTED,
     SPONSORED,
+    SPONSORED_BY,
     TARGETED_BY,
     TRACKED_BEFORE,
     USED_BY,
@@ -35,6 +36,7 @@ CUES = [
     ASSOCIATE_BEFORE,
     ACCORDING_BEFORE,
     SPONSORED,
+    SPONSORED_BY,
     TARGETED_BY,
 ]
 WORDS = [
