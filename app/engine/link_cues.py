@@ -111,6 +111,92 @@ NEGATION = Cue(
 ATTRIBUTED = Cue(
     (r"\battribut\w*\b(?:\s+\S+){0,4}?\s+to\b|\battribution to\b", ("attribut",)),
 )
+# "run by", "on behalf of", "subordinate to": whoever stands behind the actor, as the
+# words between them say.
+SPONSORED_BY = Cue(
+    (
+        r"\b(?:run|sponsored|backed|directed|tasked|controlled)\s+by\b",
+        ("run", "sponsored", "backed", "directed", "tasked", "controlled"),
+    )
+)
+SPONSORED = Cue(  # (only for a government body or a country on the right)
+    (r"\bon behalf of\b", ("on behalf of",)),
+    (r"\bsubordinate to\b", ("subordinate to",)),
+    (r"\bwork(?:s|ing|ed)?\s+for\b", ("work",)),
+    (r"\b(?:based|located|headquartered)\s+in\b", ("based", "located", "headquartered")),
+)
+# "Sandworm, the unit of Russia's military intelligence service (GRU)": only for a
+# government body or a country on the right.
+UNIT_OF = Cue(
+    (
+        r"\b(?:unit|arm|division|branch|element|directorate|department|part)\s+of\b",
+        ("unit", "arm", "division", "branch", "element", "directorate", "department", "part"),
+    )
+)
+# "attribute the group to the FSB": the verb comes before the first actor.
+ATTRIBUTE_BEFORE = TailCue("attribute", "attributes", "attributed", "attributing")
+# "MooBot, a Mirai variant" / "Carbon, a lighter sibling of Snake".
+VARIANT = Cue(
+    (
+        r"\b(?:variant|fork|offshoot|successor|derivative|rebrand|sibling|spin-?off|clone"
+        r"|descendant|evolution|version)s?\s+(?:\S+\s+){0,1}?(?:of|to)\b",
+        (
+            *("variant", "fork", "offshoot", "successor", "derivative", "rebrand", "sibling"),
+            *("spin", "clone", "descendant", "evolution", "version"),
+        ),
+    ),
+    (r"\bbased on\b", ("based on",)),
+)
+VARIANT_AFTER = Caseless(r"^\s*(?:variant|fork|offshoot|derivative|clone|spin-?off|rebrand)s?\b")
+# "X, a Y variant": only a short appositive stands between the two.
+SHORT_APPOSITION = Caseless(r"^[\s\w-]{0,20}?,\s+(?:an?|the)\s+(?:[\w-]+\s+){0,1}$")
+# "Mustang Panda, a China-based espionage group", "assesses it to be a China-nexus actor":
+# the country words that follow name an actor's origin.
+ORIGIN_AFTER = Caseless(
+    r"(?!-speaking\b)[\s-]+(?:[\w-]+\s+){0,2}?(?:adversar\w*|actors?|groups?|hackers|apts?"
+    r"|operators|attackers|gangs?|clusters?|units?)\b|-(?:nexus|based|linked|backed|sponsored)\b"
+)
+ORIGIN_GAP = Caseless(
+    r"^[\s)]*(?:,\s+|\s+(?:is|was)\s+|[^.;]{0,40}?\b(?:to be|as)\s+)(?:an?|the)\s+"
+    r"(?:[\w-]+\s+){0,2}$"
+)
+# "Midnight Blizzard's password spray against Microsoft": an attack on a labelled victim.
+TARGETS = Cue(
+    (
+        r"\b(?:target(?:s|ed|ing)|attacked|attacking|breach(?:ed|ing)|compromis(?:ed|ing)"
+        r"|hack(?:ed|ing)|against|intrusions?\s+(?:into|at)|infiltrat\w*|penetrat\w*)"
+        r"(?:\s+[\w'\u2019-]+){0,4}?\s+$",
+        (
+            *("target", "attack", "breach", "compromis", "hack", "against", "intrusion"),
+            *("infiltrat", "penetrat"),
+        ),
+    )
+)
+TARGETED_BY = Cue(
+    (
+        r"\b(?:targeted|attacked|breached|compromised|hacked|infiltrated|penetrated)\s+by\b",
+        ("targeted", "attacked", "breached", "compromised", "hacked", "infiltrated", "penetrated"),
+    )
+)
+# "DICELOADER (also named Lizar), FIN7's lightweight backdoor": the group owns the tool.
+APPOSITIVE_COMMA = Caseless(r"^[\s)]*,\s+$")
+OWNED_AFTER = Caseless(
+    r"^(?:'s|\u2019s)\s+(?:[\w-]+\s+){0,2}?(?:backdoor|malware|implant|loader|ransomware|rat"
+    r"|trojan|stealer|wiper|dropper|tool|toolkit|framework|web shell|botnet)s?\b"
+)
+# "AppleSeed, a backdoor that AhnLab has tracked": the vendor's verb follows its name.
+REPORTER_AFTER = Caseless(
+    r"^\s+(?:\w+\s+){0,2}?(?:track|report|name|dub|call|describ|document|discover|identif"
+    r"|attribut)\w*\b"
+)
+# "matches TA577 tradecraft from the Proofpoint write-up": the vendor's publication.
+PUBLICATION_AFTER = Caseless(
+    r"^(?:'s|\u2019s)?\s+(?:[\w-]+\s+){0,1}?(?:write-?up|report|blog|advisory|research"
+    r"|analysis|bulletin|alert)s?\b"
+)
+# "Scattered Spider style intrusion", "Black Basta affiliates": the name modifies a noun,
+# it does not act.
+MODIFIER_START = Caseless(r"^\s*(?:-|'s\s+)?(?:style|like|type|affiliates?)\b")
 DEVELOPED = Cue(
     (
         r"\b(?:developed|created|authored|written|built|maintained|coded)\s+by\b",
@@ -140,10 +226,49 @@ REPORTER_VERB = Caseless(
     r"|observ\w*|track\w*|spott\w*|analy[sz]\w*|dub\w*|publish\w*|expos\w*|attribut\w*"
     r"|link\w*|warn\w*|assess\w*|research\w*)\b"
 )
+# "a loader that Microsoft and others call POWERTRASH", "the CISA/NSA advisory on X".
+REPORTER_NAMING = Cue(
+    (
+        r"\b(?:describ\w*|name[ds]?|calls?|called|advisor(?:y|ies)|write-?ups?|bulletins?)\b",
+        ("describ", "name", "call", "advisor", "write", "bulletin"),
+    )
+)
+# The last words before a vendor or agency that name it as the source: "named Industroyer2
+# by ESET", "tracked by Mandiant as UNC3944, by Microsoft" (only "by" between), "used by
+# Akira operators per Sophos", "a backdoor that AhnLab has tracked" (its verb follows),
+# "tradecraft from the Proofpoint write-up" (its publication follows).
+TAIL_BY, TAIL_PER, TAIL_RELATIVE, TAIL_CITED = 1, 2, 3, 4  # its groups
+REPORTER_TAIL = Caseless(
+    r"(?:^[\s,]*(by)\s+(?:researchers\s+(?:at|from)\s+)?|\b(per|according to)\s+"
+    r"|\b(that|which)\s+|\b(from|in)\s+)(?:the\s+)?$"
+)
+# "tracked by Proofpoint as TA542": the vendor follows a naming verb and precedes "as".
+TRACKED_BEFORE = TailCue(
+    *("tracked by", "known by", "named by", "called by", "designated by", "referred to by")
+)
+STARTS_AS = Caseless(r"^\s*as\s+$")
+# "(Volexity: UTA0178)": a vendor's label, as in headlines and notes.
+COLON_GAP = Caseless(r"^\s*:\s*$")
+# "the Bureau was able to build a tool, PERSEUS": an agency or vendor made the tool.
+REPORTER_BUILT = Cue(
+    (
+        r"\b(?:buil[dt]s?|develop(?:s|ed)?|wr[io]tes?|written|creat(?:e|es|ed))\b",
+        ("buil", "develop", "wri", "wro", "creat"),
+    )
+)
 USES = Caseless(
     r"\b(?:uses?|used|using|usage|use of|deploy\w*|leverag\w*|employ\w*|wield\w*"
     r"|rel(?:y|ies|ied) on|install\w*|drop\w*|deliver\w*|distribut\w*|spread\w*"
     r"|weaponi[sz]\w*|arsenal|toolkit|toolset|infect\w*|load\w*|execut\w*|launch\w*)\b"
+)
+# "FIN7, the group behind Carbanak", "TA577 moved to Pikabot", "targets X with GRAYFEATHER".
+USES_MORE = Cue(
+    (r"\b(?:runs?|behind|adopt\w*)\b", ("run", "behind", "adopt")),
+    (
+        r"\b(?:mov|switch|shift|turn|migrat)\w*\s+(?:from|to|on to)\b",
+        ("mov", "switch", "shift", "turn", "migrat"),
+    ),
+    (r"\b(?:target|attack)\w*\s+(?:\S+\s+){0,3}?with\b", ("target", "attack")),
 )
 USED_BY = Cue(
     (
@@ -155,11 +280,30 @@ USED_BY = Cue(
         ),
     )
 )
-SOFTWARE_CHAIN = Caseless(r"\b(?:drop\w*|load\w*|deploy\w*|download\w*|install\w*|deliver\w*)\b")
+# Verbs only: "the Demodex loader ... and a JumbledPath build" is no chain.
+SOFTWARE_CHAIN = Caseless(
+    r"\b(?:drop(?:s|ped|ping)?|load(?:s|ed|ing)?|deploy(?:s|ed|ing)?|download(?:s|ed|ing)?"
+    r"|install(?:s|ed|ing)?|deliver(?:s|ed|ing)?)\b"
+)
+CHAIN_MORE = Cue(
+    (
+        r"\b(?:writes|wrote|fetch(?:es|ed)|pull(?:s|ed)|retriev(?:es|ed)|launch(?:es|ed)"
+        r"|execut(?:es|ed)|runs)\b",
+        ("writes", "wrote", "fetch", "pull", "retriev", "launch", "execut", "runs"),
+    )
+)
 OVERLAPS = Caseless(
     r"\boverlap\w*|\bshar(?:e|es|ed|ing)\b|\bsimilar\w*|\bresembl\w*|\bcode reuse\b"
 )
 LINKED_STRONG = Caseless(r"\b(?:linked|tied|connected|traced)\s+(?:\S+\s+){0,2}?to\b")
+# "TA577 has handed access to Black Basta before": a broker and its customer.
+ACCESS_TO = Cue(
+    (
+        r"\b(?:hand(?:s|ed|ing)?|sell(?:s|ing)?|sold|pass(?:es|ed|ing)?)\s+(?:off\s+)?access"
+        r"\s+to\b",
+        ("hand", "sell", "sold", "pass"),
+    )
+)
 LINKED_WEAK = Caseless(
     r"\b(?:associat\w*|affiliat\w*|related to|connections?|links?|ties|part of|sub-?groups?)\b"
 )
@@ -175,7 +319,16 @@ BETWEEN_BEFORE = Caseless(
 STARTS_TO = Caseless(r"^\s*to\b")
 STARTS_WITH = Caseless(r"^\s*with\b")
 COORDINATED = Caseless(r"^\s*(?:\S+\s+){0,2}?(?:and|&)\s+(?:[\w-]+\s+){0,4}$")
-LIST_GAPS = frozenset({",", "and", "or", ", and", ", or", "/"})  # with white space around
+# The words between two items of a list, white space around them stripped: a separator,
+# perhaps after the closing bracket of an item's other name ("Service (HHS), the NSA") and
+# before a "the" or the opening bracket of the next item's ("the FBI (").
+LIST_GAPS = frozenset(
+    " ".join(part for part in (close, sep, the, bracket) if part).replace(" ,", ",")
+    for sep in (",", "and", "or", ", and", ", or", "/")
+    for close in ("", ")")
+    for the in ("", "the")
+    for bracket in ("", "(")
+) | {"(", ")", ") ("}
 ADJACENT = Caseless(
     r"^[\s-]+(?:[\w-]+\s+){0,3}?(?:threat actor|actor|group|apt|adversary|cluster|gang|hackers"
     r"|operators|backdoor|malware)s?\s+$"

@@ -10,20 +10,25 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from app.engine.actor_patterns import lowered, lowered_document
+from app.engine.actor_patterns import Caseless, lowered, lowered_document
 from app.engine.brief import Actor, ActorType, Evidence, Link, Relation
 from app.engine.document import Document, Span
 from app.engine.link_cues import (
+    ACCESS_TO,
     ACCORDING_BEFORE,
     ADJACENT,
     APPOSITION,
+    APPOSITIVE_COMMA,
     ASSOCIATE_BEFORE,
+    ATTRIBUTE_BEFORE,
     ATTRIBUTED,
     BETWEEN_BEFORE,
+    CHAIN_MORE,
+    COLON_GAP,
     COORDINATED,
     COUNTRY_PHRASE,
     DEVELOPED,
@@ -31,15 +36,38 @@ from app.engine.link_cues import (
     LINKED_STRONG,
     LINKED_WEAK,
     LIST_GAPS,
+    MODIFIER_START,
     NEGATION,
+    ORIGIN_AFTER,
+    ORIGIN_GAP,
     OVERLAPS,
+    OWNED_AFTER,
+    PUBLICATION_AFTER,
     REPORTED,
+    REPORTER_AFTER,
+    REPORTER_BUILT,
+    REPORTER_NAMING,
+    REPORTER_TAIL,
     REPORTER_VERB,
+    SHORT_APPOSITION,
     SOFTWARE_CHAIN,
+    SPONSORED,
+    SPONSORED_BY,
+    STARTS_AS,
     STARTS_TO,
     STARTS_WITH,
+    TAIL_BY,
+    TAIL_PER,
+    TAIL_RELATIVE,
+    TARGETED_BY,
+    TARGETS,
+    TRACKED_BEFORE,
+    UNIT_OF,
     USED_BY,
     USES,
+    USES_MORE,
+    VARIANT,
+    VARIANT_AFTER,
     Cue,
     TailCue,
 )
@@ -53,12 +81,21 @@ MAX_QUOTE = 400
 REPORTERS = frozenset({ActorType.security_vendor.value, ActorType.government.value})
 BLAMED = frozenset({ActorType.threat_actor.value, ActorType.country.value})
 COUNTRY = ActorType.country.value
+GOVERNMENT = ActorType.government.value
+VENDOR = ActorType.security_vendor.value
+# Who may stand behind an actor as its sponsor, and who may have made a tool.
+SPONSORS = frozenset({COUNTRY, GOVERNMENT})
+MAKERS = frozenset({*BLAMED, ActorType.organization.value})
+# Who an attack can hit, as a labelled actor.
+VICTIMS = frozenset({ActorType.organization.value, *REPORTERS, COUNTRY})
 # Relations as plain strings too (``Link`` validates them into ``Relation``).
 REL_ATTRIBUTED_TO = Relation.attributed_to.value
 REL_DEVELOPED_BY = Relation.developed_by.value
 REL_LINKED_TO = Relation.linked_to.value
 REL_OVERLAPS_WITH = Relation.overlaps_with.value
 REL_REPORTED_BY = Relation.reported_by.value
+REL_RELATED_TO = Relation.related_to.value
+REL_TARGETS = Relation.targets.value
 REL_USES = Relation.uses.value
 SYMMETRIC = frozenset({REL_LINKED_TO, REL_OVERLAPS_WITH, Relation.related_to.value})
 
@@ -73,6 +110,31 @@ Outcome = tuple[str, bool, float] | None
 Plan = tuple[tuple[Cue | TailCue | None, Outcome], ...]
 Found = dict[str, Any]  # a link's ``Link`` fields, its evidence still as spans
 _COORDINATE: Outcome = ("", True, 0.0)
+_ATTRIBUTES = "attributes"
+# Outcomes that hold only when the words after the second mention agree: "China" in "a
+# China-based group", "Mirai" in "a Mirai variant".
+
+
+class _After(tuple[str, bool, float]):
+    """An outcome that holds only when the words after the second mention match ``after``;
+    its relation is ``relation`` (the tuple's is empty, as ``_COORDINATE``'s)."""
+
+    after: Caseless
+    relation: str
+
+
+def _after(relation: str, forward: bool, after: Caseless) -> _After:
+    outcome = _After(("", forward, 0.6))
+    outcome.after = after
+    outcome.relation = relation
+    return outcome
+
+
+_ORIGIN = _after(REL_ATTRIBUTED_TO, True, ORIGIN_AFTER)  # "a China-based group"
+_VARIANT = _after(REL_RELATED_TO, True, VARIANT_AFTER)  # "a Mirai variant"
+_OWNED = _after(REL_USES, False, OWNED_AFTER)  # "FIN7's backdoor"
+_REPORTED_AFTER = _after(REL_REPORTED_BY, True, REPORTER_AFTER)  # "that AhnLab tracks"
+_CITED = _after(REL_REPORTED_BY, True, PUBLICATION_AFTER)  # "from the Proofpoint report"
 _NO_LINK: Plan = ((None, None),)
 _TRY_COORDINATED: Plan = ((None, _COORDINATE),)
 
@@ -89,13 +151,19 @@ class _Text:
     # what the words between two mentions decide, by (gap, kinds, same class): a document
     # repeats its phrasings, so most pairs find their answer here
     plans: dict[tuple[Gap, str, str, bool], Plan] = field(default_factory=dict)
+    # which of the cues read before a first mention ("attribute the group to") the document
+    # can hold at all: a plan leaves out the steps that cannot apply
+    before: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, text: str, actors: list[Actor]) -> _Text:
         """The text and, by actor index, the kinds, classes and names of ``actors``."""
         kinds = [a.type.value for a in actors]
         classes = ["software" if kind in SOFTWARE else kind for kind in kinds]
-        return cls(text, lowered_document(text), kinds, classes, [a.name for a in actors])
+        low = lowered_document(text)
+        says = "attribut" in (text.lower() if low is None else low)
+        before = frozenset({_ATTRIBUTES}) if says else frozenset()
+        return cls(text, low, kinds, classes, [a.name for a in actors], before=before)
 
     def gap(self, start: int, end: int) -> Gap:
         """``text[start:end]`` and its ``lowered`` form (the cues read the words as written
@@ -146,12 +214,17 @@ def _read_sentence(
     whole = (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
     last = len(items) - 1
     head = 0  # where the list "A, B, and C" that ends with items[j] begins
+    joined: set[int] | None = None  # the j whose items[j] continues the list items[j - 1] ends
     for j, later in enumerate(items):
         if j:
             prev = items[j - 1]
             gap = text[prev.end : later.start].strip()
             if gap not in LIST_GAPS or classes[prev.actor] != classes[later.actor]:
                 head = j
+            elif joined is None:
+                joined = {j}
+            else:
+                joined.add(j)
         if kinds[later.actor] == COUNTRY and j < last and _modifies_next(at, items, j):
             continue
         for i in range(head - 1, -1, -1):
@@ -161,12 +234,38 @@ def _read_sentence(
             verdict = _classify(at, sentence, earlier, items[head], later)
             if verdict is not None:
                 _add(found, verdict, whole or _quote(sentence, earlier, later))
+                if joined and i in joined:  # "CISA, the NSA and the FBI warn": each of them
+                    span = whole or _quote(sentence, earlier, later)
+                    name = at.names[earlier.actor]
+                    for other in _list_before(items, joined, i):
+                        _add(found, _instead(verdict, name, at, other), span)
             if kinds[earlier.actor] != COUNTRY or _blocks(at, items, i):
                 break
         if head < j:  # "between A and B" inside a coordinated list
             verdict = _coordinated(at, sentence, items[head], later)
             if verdict is not None:
                 _add(found, verdict, whole or _quote(sentence, items[head], later))
+
+
+def _list_before(items: list[Mention], joined: set[int], i: int) -> list[Mention]:
+    """The other members of the list that ends with ``items[i]`` ("CISA, the NSA and")."""
+    members: list[Mention] = []
+    k = i
+    while k in joined:
+        prev = items[k - 1]
+        if prev.actor != items[i].actor and all(m.actor != prev.actor for m in members):
+            members.append(prev)
+        k -= 1
+    return members
+
+
+def _instead(verdict: Verdict, name: str, at: _Text, other: Mention) -> Verdict:
+    """The verdict with ``other``'s actor in the place of the actor named ``name``."""
+    source, relation, target, confidence = verdict
+    new = at.names[other.actor]
+    if source == name:
+        return new, relation, target, confidence
+    return source, relation, new, confidence
 
 
 def _modifies_next(at: _Text, items: list[Mention], j: int) -> bool:
@@ -200,14 +299,35 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
     key = (gap, ka, kb, at.classes[a.actor] == at.classes[b.actor])
     plan = at.plans.get(key)
     if plan is None:
-        plan = at.plans[key] = _plan(gap, ka, kb, key[3])
+        plan = at.plans[key] = _plan(gap, ka, kb, key[3], at.before)
     outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, a, plan)
     if outcome is None:
         return None
-    if outcome is _COORDINATE:
-        return _coordinated(at, sentence, a, b)
     rel, forward, confidence = outcome
+    if not rel:  # (one test for the two kinds of outcome that need more reading)
+        if outcome is _COORDINATE:  # (a country's "linked to" is read in ``_coordinated``)
+            return _coordinated(at, sentence, a, b)
+        after = cast(_After, outcome)
+        if not _after_holds(at, sentence, b, after.after):
+            return None
+        rel = after.relation
     na, nb = at.names[a.actor], at.names[b.actor]
+    return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
+
+
+def _after_holds(at: _Text, sentence: Span, b: Mention, after: Caseless) -> bool:
+    """Whether the words after ``b`` (in its sentence) match ``after``."""
+    return after.match(*at.gap(b.end, min(b.end + 60, sentence.end))) is not None
+
+
+def _verdict(
+    at: _Text, a: Mention, b: Mention, rel: str, forward: bool, confidence: float
+) -> Verdict:
+    """The link from ``a`` to ``b`` (or back); "linked to" a country is an attribution."""
+    na, nb = at.names[a.actor], at.names[b.actor]
+    if rel == REL_LINKED_TO and COUNTRY in (at.kinds[a.actor], at.kinds[b.actor]):
+        rel = REL_ATTRIBUTED_TO
+        forward = at.kinds[b.actor] == COUNTRY
     return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
 
 
@@ -220,35 +340,110 @@ def _follow(at: _Text, sentence: Span, a: Mention, plan: Plan) -> Outcome:
     return None  # (never reached: a plan ends with a step that always applies)
 
 
-def _plan(gap: Gap, ka: str, kb: str, same_class: bool) -> Plan:
+def _plan(gap: Gap, ka: str, kb: str, same_class: bool, before: frozenset[str]) -> Plan:
     """What the words between two mentions decide for a pair of kinds ``ka`` and ``kb``
     (whether of one class, "software" for malware and tools alike); the words just before
     the first mention are left to the plan's cues."""
-    if NEGATION.found(*gap):
+    if NEGATION.found(*gap) or MODIFIER_START.match(*gap):
         return _NO_LINK
-    if ka in REPORTERS or kb in REPORTERS:
-        return _reporting(ka, kb, gap)
-    if ka == COUNTRY and kb != COUNTRY and ADJACENT.match(*gap):
-        return ((None, (REL_ATTRIBUTED_TO, False, 0.6)),)
-    return _relation(ka, kb, same_class, gap)
+    if kb == VENDOR and ka in SOFTWARE:  # (the most common pair, and only a report)
+        return _reporting(ka, kb, gap, before)
+    steps = _attribution(ka, kb, gap, before) if kb in SPONSORS or kb in GROUPS else ()
+    if steps and steps[-1][0] is None:
+        return steps
+    rest: Plan
+    if ka in GROUPS and kb in VICTIMS and _attack(kb, gap):
+        rest = ((None, (REL_TARGETS, True, 0.6)),)
+    elif ka in VICTIMS and kb in GROUPS and _has_by(gap) and TARGETED_BY.found(*gap):
+        rest = ((None, (REL_TARGETS, False, 0.6)),)
+    elif ka in REPORTERS or kb in REPORTERS:
+        rest = _reporting(ka, kb, gap, before)
+    elif ka == COUNTRY and kb != COUNTRY and (ADJACENT.match(*gap) or _possessive(kb, gap)):
+        rest = ((None, (REL_ATTRIBUTED_TO, False, 0.6)),)
+    else:
+        rest = _relation(ka, kb, same_class, gap)
+    if COUNTRY in (ka, kb):
+        rest = tuple((cue, _to_country(outcome, kb)) for cue, outcome in rest)
+    # (the attribution's cue is read after the others, as "links A to B" is the more common)
+    return (*rest[:-1], *steps, rest[-1]) if steps else rest
+
+
+def _may_vary(gap: Gap) -> bool:
+    """Whether the words may say "a variant of" / "based on" (a cheap test first)."""
+    low = gap[0] if gap[1] is None else gap[1]
+    return " of" in low or " to" in low or "based on" in low
+
+
+def _has_by(gap: Gap) -> bool:
+    """Whether the words may hold "by" (a cheap test before a cue that ends with it)."""
+    return gap[1] is None or " by" in gap[1]
+
+
+def _to_country(outcome: Outcome, kb: str) -> Outcome:
+    """ "Linked to" a country is an attribution to it."""
+    if outcome is None or outcome[0] != REL_LINKED_TO:
+        return outcome
+    return (REL_ATTRIBUTED_TO, kb == COUNTRY, outcome[2])
+
+
+def _possessive(kb: str, gap: Gap) -> bool:
+    """ "North Korea's Lazarus Group": a country's own group or malware."""
+    return (kb in GROUPS or kb in SOFTWARE) and gap[0] in ("'s ", "\u2019s ")
+
+
+def _attack(kb: str, gap: Gap) -> bool:
+    """Whether the words say a group attacked ``b`` (not that ``b`` warned of the attacks)."""
+    if not TARGETS.found(*gap):
+        return False
+    return kb not in REPORTERS or REPORTER_VERB.search(*gap) is None
+
+
+def _attribution(ka: str, kb: str, gap: Gap, before: frozenset[str]) -> Plan:
+    """The steps that read an attribution of ``a`` to a sponsor ``b`` (a government body or
+    a country, or a group "running" it); a plan that ends with a step without a cue decides
+    alone, an empty one leaves the pair to the other readings."""
+    if ka in REPORTERS or ka == COUNTRY or (kb not in SPONSORS and kb not in GROUPS):
+        return ()
+    low = gap[0] if gap[1] is None else gap[1]
+    found = " by" in low and SPONSORED_BY.found(*gap)
+    if kb in SPONSORS:
+        found = found or SPONSORED.found(*gap) or ATTRIBUTED.found(*gap)
+        found = found or (" of" in low and UNIT_OF.found(*gap))
+    if found:
+        return ((None, (REL_ATTRIBUTED_TO, True, 0.8)),)
+    if kb == COUNTRY and ORIGIN_GAP.match(*gap):
+        return ((None, _ORIGIN),)
+    if _ATTRIBUTES in before and STARTS_TO.match(*gap):  # "attribute the group to the FSB"
+        return ((ATTRIBUTE_BEFORE, (REL_ATTRIBUTED_TO, True, 0.7)),)
+    return ()
 
 
 def _relation(ka: str, kb: str, same_class: bool, gap: Gap) -> Plan:
     """The plan for ``a`` (of kind ``ka``) and ``b`` (of kind ``kb``), neither a reporter:
     a relation, or when none is read "between A and B"."""
-    if ka in SOFTWARE and kb in BLAMED and DEVELOPED.found(*gap):
+    if ka in SOFTWARE and kb in MAKERS and DEVELOPED.found(*gap):
         return ((None, (REL_DEVELOPED_BY, True, 0.8)),)
     if kb in BLAMED and ATTRIBUTED.found(*gap):
         return ((None, (REL_ATTRIBUTED_TO, True, 0.8)),)
-    if ka in GROUPS and kb in SOFTWARE and USES.search(*gap):
+    if same_class and _may_vary(gap) and VARIANT.found(*gap):
+        return ((None, (REL_RELATED_TO, True, 0.7)),)
+    if same_class and SHORT_APPOSITION.match(*gap):
+        return ((None, _VARIANT),)
+    if ka in SOFTWARE and kb in GROUPS and APPOSITIVE_COMMA.match(*gap):
+        return ((None, _OWNED),)
+    if ka in GROUPS and kb in SOFTWARE and (USES.search(*gap) or USES_MORE.found(*gap)):
         return ((None, (REL_USES, True, 0.8)),)
     if ka in SOFTWARE and kb in GROUPS and USED_BY.found(*gap):
         return ((None, (REL_USES, False, 0.8)),)
-    if ka in SOFTWARE and kb in SOFTWARE and SOFTWARE_CHAIN.search(*gap):
+    if (
+        ka in SOFTWARE
+        and kb in SOFTWARE
+        and (SOFTWARE_CHAIN.search(*gap) or CHAIN_MORE.found(*gap))
+    ):
         return ((None, (REL_USES, True, 0.6)),)
     if same_class and OVERLAPS.search(*gap):
         return ((None, (REL_OVERLAPS_WITH, True, 0.7)),)
-    if LINKED_STRONG.search(*gap):
+    if LINKED_STRONG.search(*gap) or ("access" in gap[0].lower() and ACCESS_TO.found(*gap)):
         return ((None, (REL_LINKED_TO, True, 0.7)),)
     steps: list[tuple[Cue | TailCue | None, Outcome]] = []
     if STARTS_TO.match(*gap):  # "links A to B"
@@ -260,15 +455,45 @@ def _relation(ka: str, kb: str, same_class: bool, gap: Gap) -> Plan:
     return (*steps, *_TRY_COORDINATED) if steps else _TRY_COORDINATED
 
 
-def _reporting(ka: str, kb: str, gap: Gap) -> Plan:
+def _reporting(ka: str, kb: str, gap: Gap, before: frozenset[str]) -> Plan:
     """ "A reported by V" / "V reports A": the plan when a vendor or agency (one of the two,
     of kinds ``ka`` and ``kb``) reports on the other."""
     if (ka in REPORTERS and kb in REPORTERS) or COUNTRY in (ka, kb):
         return _NO_LINK
     if kb in REPORTERS:
-        return ((None, (REL_REPORTED_BY, True, 0.8) if REPORTED.found(*gap) else None),)
-    weak = (REL_REPORTED_BY, False, 0.6) if REPORTER_VERB.search(*gap) else None
-    return ((ACCORDING_BEFORE, (REL_REPORTED_BY, False, 0.8)), (None, weak))
+        if REPORTED.found(*gap):
+            return ((None, (REL_REPORTED_BY, True, 0.8)),)
+        return _reported_by(ka, gap)
+    steps: list[tuple[Cue | TailCue | None, Outcome]] = [
+        (ACCORDING_BEFORE, (REL_REPORTED_BY, False, 0.8))
+    ]
+    if STARTS_AS.match(*gap):  # "tracked by Proofpoint as TA542"
+        steps.append((TRACKED_BEFORE, (REL_REPORTED_BY, False, 0.8)))
+    if kb in SOFTWARE and REPORTER_BUILT.found(*gap):
+        return (*steps, (None, (REL_DEVELOPED_BY, False, 0.6)))
+    said = REPORTER_VERB.search(*gap) or REPORTER_NAMING.found(*gap) or COLON_GAP.match(*gap)
+    return (*steps, (None, (REL_REPORTED_BY, False, 0.6) if said else None))
+
+
+def _reported_by(ka: str, gap: Gap) -> Plan:
+    """The plan for ``a`` followed by a vendor or agency when no "reported by" stands between:
+    what the last words before the vendor say (one search of the gap's end)."""
+    words, low = gap
+    tail = REPORTER_TAIL.search(words, low, max(0, len(words) - _TAIL_SPAN))
+    if tail is not None:
+        kind = tail.lastindex
+        if kind in (TAIL_BY, TAIL_PER):  # "named X by ESET", "used by X per Sophos"
+            return ((None, (REL_REPORTED_BY, True, 0.7)),)
+        if kind == TAIL_RELATIVE:  # "a backdoor that AhnLab has tracked"
+            return ((None, _REPORTED_AFTER),)
+    if ka in SOFTWARE and "by" in (words if low is None else low) and DEVELOPED.found(*gap):
+        return ((None, (REL_DEVELOPED_BY, True, 0.8)),)
+    if tail is not None:  # "tradecraft from the Proofpoint write-up"
+        return ((None, _CITED),)
+    return _NO_LINK
+
+
+_TAIL_SPAN = 48
 
 
 def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict | None:
@@ -280,8 +505,9 @@ def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict |
     if cue is None or not COORDINATED.match(*at.gap(a.end, b.start)):
         return None
     word = cue.group(1).lower()
-    relation = REL_OVERLAPS_WITH if word.startswith(("overlap", "similar")) else REL_LINKED_TO
-    return at.names[a.actor], relation, at.names[b.actor], 0.6
+    if word.startswith(("overlap", "similar")):
+        return at.names[a.actor], REL_OVERLAPS_WITH, at.names[b.actor], 0.6
+    return _verdict(at, a, b, REL_LINKED_TO, True, 0.6)
 
 
 def _add(found: dict[tuple[str, str, str], Found], verdict: Verdict, span: Span2) -> None:

@@ -1,4 +1,4 @@
-"""The labelled gold set: documents with the actors, indicators and action items they hold."""
+"""The labelled gold set: documents with the actors, indicators, action items and links."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.engine.brief import ActorType, BriefKind, IndicatorType
+from app.engine.brief import ActorType, BriefKind, IndicatorType, Relation
 
 
 class GoldSetError(ValueError):
@@ -35,6 +35,13 @@ class GoldAction:
 
 
 @dataclass(frozen=True, slots=True)
+class GoldLink:
+    source: str
+    relation: Relation
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class GoldDoc:
     """One labelled document and its text."""
 
@@ -45,6 +52,8 @@ class GoldDoc:
     actors: tuple[GoldActor, ...] = field(default_factory=tuple)
     indicators: tuple[GoldIndicator, ...] = field(default_factory=tuple)
     action_items: tuple[GoldAction, ...] = field(default_factory=tuple)
+    # None: the document is not scored on links; an empty tuple: it states none.
+    links: tuple[GoldLink, ...] | None = None
 
 
 def find_root(jsonl: Path) -> Path:
@@ -91,9 +100,19 @@ def parse_gold_line(raw: dict[str, Any], root: Path) -> GoldDoc:
             GoldAction(str(a["text"]), a.get("owner"), a.get("due"))
             for a in raw.get("action_items", [])
         ),
+        links=_links(raw.get("links")),
     )
 
 
 def _actor(raw: dict[str, Any]) -> GoldActor:
     aliases = tuple(str(a) for a in raw.get("aliases", []))
     return GoldActor(str(raw["name"]), ActorType(raw["type"]), aliases)
+
+
+def _links(raw: list[dict[str, Any]] | None) -> tuple[GoldLink, ...] | None:
+    if raw is None:
+        return None
+    return tuple(
+        GoldLink(str(link["source"]), Relation(link["relation"]), str(link["target"]))
+        for link in raw
+    )

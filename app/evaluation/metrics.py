@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 FIELDS = ("actors", "indicators", "action_items")
+# Scored only on documents whose gold line labels links.
+LINK_FIELDS = ("links", "link_pairs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +69,13 @@ class DocScore:
     due_accuracy: Ratio = Ratio()
     missed: dict[str, list[str]] = field(default_factory=dict)
     extra: dict[str, list[str]] = field(default_factory=dict)
+    links: Counts | None = None  # None: the gold line does not label links
+    link_pairs: Counts | None = None
 
     def counts(self, name: str) -> Counts:
-        """The counts of one field by name (actors, indicators, action_items)."""
-        value: Counts = getattr(self, name)
-        return value
+        """The counts of one field by name (actors, indicators, action_items, links, ...)."""
+        value: Counts | None = getattr(self, name)
+        return Counts() if value is None else value
 
     @property
     def mean_f1(self) -> float:
@@ -88,6 +92,11 @@ class EvalReport:
     def total(self, name: str) -> Counts:
         """Micro-averaged counts of one field over all documents."""
         return sum((d.counts(name) for d in self.docs), Counts())
+
+    @property
+    def link_docs(self) -> int:
+        """How many documents were scored on links."""
+        return sum(d.links is not None for d in self.docs)
 
     def actor_types(self) -> dict[str, Counts]:
         """Micro-averaged actor counts per actor type."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from app.engine.brief import ActionItem, Actor, Brief
 from app.engine.document import Document
 from app.engine.pipeline import Extractor
 from app.evaluation.gold import GoldAction, GoldActor, GoldDoc, load_gold
+from app.evaluation.link_matching import score_links
 from app.evaluation.matching import (
     ACTION_MIN_SCORE,
     Pair,
@@ -32,6 +34,23 @@ def score_brief(gold: GoldDoc, brief: Brief) -> DocScore:
     )
     gold_iocs = {indicator_key(i.value) for i in gold.indicators}
     pred_iocs = {indicator_key(i.value) for i in brief.indicators}
+    score = _score_fields(gold, brief, actor_pairs, action_pairs, gold_iocs, pred_iocs)
+    if gold.links is None:
+        return score
+    links = score_links(gold.links, gold.actors, brief.links, brief.actors)
+    score.missed["links"] = links.missed
+    score.extra["links"] = links.extra
+    return replace(score, links=links.links, link_pairs=links.pairs)
+
+
+def _score_fields(
+    gold: GoldDoc,
+    brief: Brief,
+    actor_pairs: Sequence[Pair],
+    action_pairs: Sequence[Pair],
+    gold_iocs: set[str],
+    pred_iocs: set[str],
+) -> DocScore:
     return DocScore(
         doc_id=gold.id,
         kind_correct=brief.kind == gold.kind,

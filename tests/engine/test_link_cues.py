@@ -10,11 +10,17 @@ from app.engine.actor_patterns import lowered
 from app.engine.link_cues import (
     ACCORDING_BEFORE,
     ASSOCIATE_BEFORE,
+    ATTRIBUTE_BEFORE,
     ATTRIBUTED,
     DEVELOPED,
     LINK_VERB_BEFORE,
+    LIST_GAPS,
     NEGATION,
     REPORTED,
+    SPONSORED,
+    SPONSORED_BY,
+    TARGETED_BY,
+    TRACKED_BEFORE,
     USED_BY,
     Cue,
     TailCue,
@@ -29,6 +35,9 @@ CUES = [
     LINK_VERB_BEFORE,
     ASSOCIATE_BEFORE,
     ACCORDING_BEFORE,
+    SPONSORED,
+    SPONSORED_BY,
+    TARGETED_BY,
 ]
 WORDS = [
     "",
@@ -62,6 +71,20 @@ WORDS = [
     " no ",
     "no",
     "nothing ",
+    " works on behalf of the ",
+    ", a unit run by ",
+    " network, sponsored by ",
+    " is based in ",
+    " worked for ",
+    " workforce ",
+    " rerun by ",
+    " was breached by ",
+    " compromised  by ",
+    " attribute the group ",
+    " attributes ",
+    " tracked by ",
+    " known by ",
+    " was referred to by ",
 ]
 
 
@@ -88,6 +111,12 @@ TAIL_PATTERNS = [
     (
         ACCORDING_BEFORE,
         r"\b(?:according to|as per|per|researchers (?:at|from))\s+(?:the\s+)?$",
+    ),
+    (ATTRIBUTE_BEFORE, r"\battribut(?:e|es|ed|ing)\s+(?:the\s+)?$"),
+    (
+        TRACKED_BEFORE,
+        r"\b(?:tracked by|known by|named by|called by|designated by|referred to by)"
+        r"\s+(?:the\s+)?$",
     ),
 ]
 TAILS = [
@@ -125,3 +154,15 @@ def test_tail_cue_found_agrees_with_the_regex(cue: TailCue, pattern: str) -> Non
             expected = re.search(pattern, text, re.IGNORECASE) is not None
             assert cue.found(text, lowered(text)) is expected, text
             assert cue.found(text, None) is expected, text
+
+
+@pytest.mark.parametrize(
+    "gap", [",", "and", ", the", "and the", ", and the", "), the", ") and", "(", "/", "or the ("]
+)
+def test_list_gaps_hold_brackets_and_the_around_a_separator(gap: str) -> None:
+    assert gap in LIST_GAPS
+
+
+@pytest.mark.parametrize("gap", ["to", "uses the", "the", "theme", ", a", "and a"])
+def test_list_gaps_hold_no_other_words(gap: str) -> None:
+    assert gap not in LIST_GAPS

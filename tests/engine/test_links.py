@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.engine.actors import find_actors
-from app.engine.brief import Link, Relation
+from app.engine.brief import Actor, ActorType, Link, Relation
 from app.engine.document import Document
 from app.engine.links import find_links
 
@@ -119,3 +119,161 @@ def test_find_links_for_actors_from_elsewhere_searches_their_names() -> None:
     actors = [actor.model_copy() for actor in find_actors(doc).actors]
     links = find_links(doc, actors)
     assert _has(links, "APT29", {Relation.uses}, "WINELOADER")
+
+
+# Rules read with the actors given, so that they test the link reader alone.
+
+_KINDS = {
+    "CISA": ActorType.government,
+    "NSA": ActorType.government,
+    "FBI": ActorType.government,
+    "GRU": ActorType.government,
+    "FSB": ActorType.government,
+    "China": ActorType.country,
+    "North Korea": ActorType.country,
+    "ESET": ActorType.security_vendor,
+    "Microsoft": ActorType.security_vendor,
+    "Proofpoint": ActorType.security_vendor,
+    "Sophos": ActorType.security_vendor,
+    "AhnLab": ActorType.security_vendor,
+    "NCA": ActorType.government,
+    "Fortra": ActorType.organization,
+    "Zellis": ActorType.organization,
+}
+_SOFTWARE = {
+    *("Industroyer2", "POWERTRASH", "Pikabot", "Carbanak", "DICELOADER", "MooBot", "Mirai"),
+    *("Carbon", "Snake", "AppleSeed", "Cobalt Strike", "AnyDesk", "PlugX", "StealBit"),
+}
+
+
+def _given(text: str, *names: str) -> list[Link]:
+    """The links between the named actors, typed from the tables above (else a group)."""
+    actors = [
+        Actor(
+            name=name,
+            type=ActorType.malware
+            if name in _SOFTWARE
+            else _KINDS.get(name, ActorType.threat_actor),
+        )
+        for name in names
+    ]
+    return find_links(Document.from_raw(text), actors)
+
+
+def test_find_links_a_list_before_the_cue_gives_each_member_the_link() -> None:
+    links = _given(
+        "A joint advisory issued by CISA, the NSA and the FBI warns that Volt Typhoon is "
+        "inside the networks.",
+        *("CISA", "NSA", "FBI", "Volt Typhoon"),
+    )
+    for agency in ("CISA", "NSA", "FBI"):
+        assert _has(links, "Volt Typhoon", {Relation.reported_by}, agency)
+
+
+def test_find_links_attribution_to_a_government_body() -> None:
+    links = _given(
+        "The attack was the work of Sandworm, the unit of the GRU that runs sabotage. "
+        "Star Blizzard phished policy staff. UK agencies attribute the group to the FSB.",
+        *("Sandworm", "GRU", "Star Blizzard", "FSB"),
+    )
+    assert _has(links, "Sandworm", {Relation.attributed_to}, "GRU")
+    assert _has(links, "Star Blizzard", {Relation.attributed_to}, "FSB")
+    assert not _has(links, "Star Blizzard", {Relation.reported_by}, "FSB")
+
+
+def test_find_links_country_of_origin_in_an_apposition_or_possessive() -> None:
+    links = _given(
+        "Mustang Panda, a China-based espionage group, spreads by USB. "
+        "North Korea's Lazarus Group stole millions. "
+        "BlackTech is a group that the agencies link to China.",
+        *("Mustang Panda", "China", "Lazarus Group", "North Korea", "BlackTech"),
+    )
+    assert _has(links, "Mustang Panda", {Relation.attributed_to}, "China")
+    assert _has(links, "Lazarus Group", {Relation.attributed_to}, "North Korea")
+    assert _has(links, "BlackTech", {Relation.attributed_to}, "China")
+    assert not _has(links, "BlackTech", {Relation.linked_to}, "China", either=True)
+
+
+def test_find_links_country_without_an_origin_phrase_is_no_attribution() -> None:
+    links = _given(
+        "Mustang Panda, a group seen in China-region networks.", "Mustang Panda", "China"
+    )
+    assert not _has(links, "Mustang Panda", {Relation.attributed_to}, "China")
+
+
+def test_find_links_vendor_named_around_the_actor() -> None:
+    links = _given(
+        "The new malware, named Industroyer2 by ESET, was narrow. "
+        "It ran a loader that Microsoft and others call POWERTRASH. "
+        "The operators, tracked by Proofpoint as TA542, came back. "
+        "The flaw is being used by Akira operators per Sophos. "
+        "Others fetched AppleSeed, a backdoor that AhnLab has tracked since 2019.",
+        *("Industroyer2", "ESET", "POWERTRASH", "Microsoft", "TA542", "Proofpoint"),
+        *("Akira", "Sophos", "AppleSeed", "AhnLab"),
+    )
+    for thing, vendor in (
+        ("Industroyer2", "ESET"),
+        ("POWERTRASH", "Microsoft"),
+        ("TA542", "Proofpoint"),
+        ("Akira", "Sophos"),
+        ("AppleSeed", "AhnLab"),
+    ):
+        assert _has(links, thing, {Relation.reported_by}, vendor), thing
+
+
+def test_find_links_tool_changes_and_ownership_are_uses() -> None:
+    links = _given(
+        "Within weeks TA577 had moved to Pikabot. "
+        "FIN7, the group behind the Carbanak malware, is back. "
+        "The loader fetched DICELOADER, FIN7's lightweight backdoor.",
+        *("TA577", "Pikabot", "FIN7", "Carbanak", "DICELOADER"),
+    )
+    assert _has(links, "TA577", {Relation.uses}, "Pikabot")
+    assert _has(links, "FIN7", {Relation.uses}, "Carbanak")
+    assert _has(links, "FIN7", {Relation.uses}, "DICELOADER")
+
+
+def test_find_links_variant_of_another_family_is_related() -> None:
+    links = _given(
+        "Criminals ran the MooBot malware, a Mirai variant. "
+        "Carbon is sometimes described as a lighter sibling of Snake.",
+        *("MooBot", "Mirai", "Carbon", "Snake"),
+    )
+    assert _has(links, "MooBot", {Relation.related_to}, "Mirai", either=True)
+    assert _has(links, "Carbon", {Relation.related_to}, "Snake", either=True)
+
+
+def test_find_links_attack_on_a_labelled_victim_targets_it() -> None:
+    links = _given(
+        "Midnight Blizzard's password spray against Microsoft worked. "
+        "Victims of past LockBit attacks should contact the NCA.",
+        *("Midnight Blizzard", "Microsoft", "LockBit", "NCA"),
+    )
+    assert _has(links, "Midnight Blizzard", {Relation.targets}, "Microsoft")
+    assert not _has(links, "LockBit", {Relation.targets}, "NCA")
+
+
+def test_find_links_name_used_as_a_modifier_does_not_act() -> None:
+    links = _given(
+        "The exercise simulated a Scattered Spider style intrusion that installed AnyDesk. "
+        "Rapid7 reported Black Basta affiliates moving on to Cobalt Strike.",
+        *("Scattered Spider", "AnyDesk", "Black Basta", "Cobalt Strike"),
+    )
+    assert not _has(links, "Scattered Spider", {Relation.uses}, "AnyDesk")
+    assert not _has(links, "Black Basta", {Relation.linked_to}, "Cobalt Strike", either=True)
+
+
+def test_find_links_tool_developed_by_an_organisation() -> None:
+    links = _given(
+        "Cobalt Strike, a tool developed by Fortra, is abused.", "Cobalt Strike", "Fortra"
+    )
+    assert _has(links, "Cobalt Strike", {Relation.developed_by}, "Fortra")
+
+
+def test_find_links_loader_as_a_noun_is_no_chain() -> None:
+    links = _given(
+        "One sample of the PlugX loader has one hash, and a StealBit build has another.",
+        "PlugX",
+        "StealBit",
+    )
+    assert not _has(links, "PlugX", {Relation.uses}, "StealBit")

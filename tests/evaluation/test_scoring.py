@@ -18,11 +18,22 @@ from app.engine.brief import (
     BriefKind,
     Indicator,
     IndicatorType,
+    Link,
     Provenance,
+    Relation,
     action_item_id,
 )
 from app.engine.document import Document
-from app.evaluation.gold import GoldAction, GoldActor, GoldDoc, GoldIndicator, load_gold
+from app.evaluation.gold import (
+    GoldAction,
+    GoldActor,
+    GoldDoc,
+    GoldIndicator,
+    GoldLink,
+    load_gold,
+)
+from app.evaluation.link_matching import SYMMETRIC
+from app.evaluation.matching import name_key
 from app.evaluation.metrics import EvalReport
 from app.evaluation.scoring import evaluate, format_table, score_brief
 
@@ -255,6 +266,103 @@ def test_format_table_shows_fields_types_and_worst_documents() -> None:
     assert "0.500" in table  # micro-averaged recall over one perfect and one empty brief
 
 
+LINK_DOC = GoldDoc(
+    id="links",
+    text="APT29 deployed WellMess. Microsoft tracks APT29; it overlaps with Dukes.",
+    kind=BriefKind.article,
+    actors=(
+        GoldActor("Midnight Blizzard", ActorType.threat_actor, ("APT29", "Cozy Bear")),
+        GoldActor("WellMess", ActorType.malware),
+        GoldActor("Microsoft", ActorType.security_vendor),
+        GoldActor("The Dukes", ActorType.threat_actor, ("Dukes",)),
+    ),
+    links=(
+        GoldLink("APT29", Relation.uses, "WellMess"),
+        GoldLink("Midnight Blizzard", Relation.reported_by, "Microsoft"),
+        GoldLink("Midnight Blizzard", Relation.overlaps_with, "The Dukes"),
+    ),
+)
+
+
+def _link(source: str, relation: Relation, target: str) -> Link:
+    return Link(source=source, relation=relation, target=target, confidence=0.8)
+
+
+def _link_brief(*links: Link) -> Brief:
+    brief = _brief(
+        actors=[
+            _actor("Cozy Bear", ActorType.threat_actor, "APT29"),
+            _actor("WellMess", ActorType.malware),
+            _actor("Microsoft", ActorType.security_vendor),
+            _actor("Dukes", ActorType.threat_actor),
+        ]
+    )
+    brief.links = list(links)
+    return brief
+
+
+def test_score_brief_links_match_through_gold_and_brief_aliases() -> None:
+    brief = _link_brief(
+        _link("Cozy Bear", Relation.uses, "WellMess"),  # a brief alias of the gold APT29
+        _link("APT29", Relation.reported_by, "Microsoft"),
+        _link("Dukes", Relation.overlaps_with, "Cozy Bear"),  # symmetric: either way round
+    )
+    score = score_brief(LINK_DOC, brief)
+    assert score.links is not None
+    assert (score.links.tp, score.links.fp, score.links.fn) == (3, 0, 0)
+
+
+def test_score_brief_directed_link_written_backwards_does_not_match() -> None:
+    brief = _link_brief(_link("WellMess", Relation.uses, "APT29"))
+    score = score_brief(LINK_DOC, brief)
+    assert score.counts("links").tp == 0
+    assert score.counts("link_pairs").tp == 1  # the two ends alone still pair up
+    assert score.missed["links"] == [
+        "APT29 -uses-> WellMess",
+        "Midnight Blizzard -reported_by-> Microsoft",
+        "Midnight Blizzard -overlaps_with-> The Dukes",
+    ]
+    assert score.extra["links"] == ["WellMess -uses-> APT29"]
+
+
+def test_score_brief_wrong_relation_misses_the_link_but_hits_the_pair() -> None:
+    brief = _link_brief(_link("APT29", Relation.linked_to, "The Dukes"))
+    score = score_brief(LINK_DOC, brief)
+    assert (score.counts("links").tp, score.counts("links").fp) == (0, 1)
+    assert (score.counts("link_pairs").tp, score.counts("link_pairs").fn) == (1, 2)
+
+
+def test_score_brief_duplicate_links_count_once_one_to_one() -> None:
+    brief = _link_brief(
+        _link("APT29", Relation.uses, "WellMess"),
+        _link("Cozy Bear", Relation.uses, "WellMess"),  # the same link under another name
+        _link("The Dukes", Relation.overlaps_with, "APT29"),
+        _link("APT29", Relation.overlaps_with, "Dukes"),
+    )
+    links = score_brief(LINK_DOC, brief).counts("links")
+    assert (links.tp, links.fp, links.fn) == (2, 0, 1)
+
+
+def test_score_brief_links_unlabelled_are_not_scored_and_empty_gold_counts_extras() -> None:
+    brief = _link_brief(_link("APT29", Relation.uses, "WellMess"))
+    assert score_brief(GOLD_DOC, brief).links is None
+    empty = GoldDoc(id="e", text="APT29", kind=BriefKind.article, links=())
+    links = score_brief(empty, brief).links
+    assert links is not None
+    assert (links.tp, links.fp, links.precision) == (0, 1, 0.0)
+
+
+def test_format_table_shows_links_only_when_labelled() -> None:
+    unlabelled = format_table(EvalReport(docs=[score_brief(GOLD_DOC, _perfect())]))
+    assert "link pairs" not in unlabelled
+    brief = _link_brief(_link("WellMess", Relation.uses, "APT29"))
+    table = format_table(EvalReport(docs=[score_brief(LINK_DOC, brief)]))
+    assert "link pairs" in table
+    assert "1 of 1 documents labelled" in table
+    assert "links missed: APT29 -uses-> WellMess" in table
+    assert "links extra: WellMess -uses-> APT29" in table
+
+
 # The gold set itself: it must load and be consistent with the documents it labels.
 
 _DEFANG = [
@@ -321,3 +429,27 @@ def test_gold_actor_names_occur_in_their_documents(gold_docs: list[GoldDoc]) -> 
             if not any(n.casefold() in text for n in (a.name, *a.aliases))
         ]
     assert missing == []
+
+
+def test_gold_links_join_labelled_actors_of_their_document(gold_docs: list[GoldDoc]) -> None:
+    bad = []
+    for doc in gold_docs:
+        names = {name_key(n) for a in doc.actors for n in (a.name, *a.aliases)}
+        for link in doc.links or ():
+            ends = (link.source, link.target)
+            if not all(name_key(end) in names for end in ends) or link.source == link.target:
+                bad.append((doc.id, link))
+    assert bad == []
+
+
+def test_gold_links_are_labelled_once_each(gold_docs: list[GoldDoc]) -> None:
+    repeated = []
+    for doc in gold_docs:
+        keys = [
+            (link.source, link.relation, link.target)
+            if link.relation not in SYMMETRIC
+            else (*sorted((link.source, link.target)), link.relation)
+            for link in doc.links or ()
+        ]
+        repeated += [(doc.id, key) for key in set(keys) if keys.count(key) > 1]
+    assert repeated == []
