@@ -18,8 +18,9 @@ _BOLD_LINE = re.compile(r"(?:\*\*|__)(?P<inner>[^*_]+?)(?:\*\*|__):?$")
 _LABEL_LINE = re.compile(
     r"(?:\*\*)?(?:attendees|participants|present|attendance|invitees|absent|apologies|date|time|"
     r"location|facilitator|chair|note[- ]?taker|scribe|on\s+(?:the\s+)?call|on[- ]call|"
-    r"dial[- ]in|bridge|outgoing|incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
-    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in))(?:\*\*)?\s*:",
+    r"dial[- ]in|bridge|on\s+the\s+bridge|incident\s+(?:manager|commander|lead)|outgoing|"
+    r"incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
+    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in|bridge))(?:\*\*)?\s*:",
     re.IGNORECASE,
 )
 _ACTION_MARK = re.compile(r"(?:ACTION(?: ITEM)?\s*:|AI\s*:|TODO\b|\[[ xX]\])")
@@ -27,7 +28,8 @@ _MENTION = re.compile(r"@[A-Za-z][\w.-]*")  # not after a word or a dot: checked
 # A title that names the occasion: "Emergency call: …", "SOC shift handover — …", "Call notes".
 _OCCASION_TITLE = re.compile(
     r"^(?:#+\s*)?(?:\*\*)?(?:(?!(?:of|a|an|the|on|about|in|for|after|before|during)\s)[\w/&-]+\s+)"
-    r"{0,3}(?:call|handover|hand-?off|stand-?up|sync|minutes|debrief|huddle|check-?in|meeting)"
+    r"{0,3}(?:call|bridge|handover|hand-?off|stand-?up|sync|minutes|debrief|huddle|check-?in|"
+    r"meeting)"
     r"(?:\s+notes)?\s*(?:[:—–,(-]|$|\d)",
     re.I,
 )
@@ -55,13 +57,16 @@ _HEAD_LINES = 400
 _LABEL_LOW = re.compile(
     r"\n[ \t]*(?:(?:\*\*)?(?:attendees|participants|present|attendance|invitees|absent|"
     r"apologies|location|facilitator|chair|note[- ]?taker|scribe|on\s+(?:the\s+)?call|on[- ]call|"
-    r"dial[- ]in|bridge|outgoing|incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
-    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in))|\*\*(?:date|time))"
+    r"dial[- ]in|bridge|on\s+the\s+bridge|incident\s+(?:manager|commander|lead)|outgoing|"
+    r"incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
+    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in|bridge)))"
     r"(?:\*\*)?[ \t]*:"
 )
+# "**Date:**" alone: a dateline as common atop an advisory as atop minutes, so it scores 1.
+_DATE_LABEL_LOW = re.compile(r"\n[ \t]*\*\*(?:date|time)(?:\*\*)?[ \t]*:")
 _HEADING_WORD_LOW = re.compile(
-    r"\n[ \t]*(?:#+[ \t]*)?(?:\*\*)?(?:agenda|minutes|discussion|notes|decisions|action items?|"
-    r"actions|next steps|to-?dos?)\b"
+    r"\n[ \t]*(?:#+[ \t]*)?(?:\d{1,2}[.)][ \t]*)?(?:\*\*)?(?:agenda|minutes|discussion|notes|"
+    r"decisions|action items?|actions|next steps|to-?dos?)\b"
 )
 _MEETING_WORD_LOW = re.compile(
     r"\b(?:meeting|sync|stand-?up|retro(?:spective)?|review|minutes|1:1|call|handover|hand-?off|"
@@ -238,6 +243,8 @@ def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
         end = low.find("\n", match.end())
         if len(low[match.start() : end if end >= 0 else len(low)].split()) <= 6:
             scores[match.start() + 1] = 2
+    for match in _DATE_LABEL_LOW.finditer(low):
+        scores[match.start() + 1] = 1
     for match in _LABEL_LOW.finditer(low):
         scores[match.start() + 1] = 3
     return scores
