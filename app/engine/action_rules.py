@@ -54,7 +54,14 @@ _REC_HINTS = (
 CHECKBOX = re.compile(r"\[(?P<mark>[ xX✓✔])\]\s*")
 PREFIX = re.compile(
     r"(?:(?i:action(?:\s+items?)?|follow[- ]up|to-?do|next\s+step)\s*[:\-–—]|AI\s*:|"
-    r"TODO(?:\s*\((?P<owner>[^()]{1,40})\))?\s*:?|(?P<done>(?i:done|completed?)\s*:))\s*"
+    r"TODO(?:\s*\((?P<owner>[^()]{1,40})\))?\s*:?|(?P<done>(?i:done|completed?)\s*:)|"
+    # a numbered action, as in minutes and stand-ups: "AI-3 (@hana):", "Action 2 [done]:"
+    r"(?:AI|AP|(?i:action(?:\s+item)?))[ -]?#?\d{1,3}[ \t]*"
+    r"(?:\[(?P<state>[^\]\n]{1,12})\][ \t]*)?(?:\((?P<by>[^()\n]{1,40})\)[ \t]*)?:)\s*"
+)
+# The words a marker or a tracker's status column uses for finished work.
+DONE_STATES = frozenset(
+    "done closed resolved completed complete fixed cancelled canceled duplicate".split()  # noqa: SIM905
 )
 # "**What to do:** Train …": a recommendation label opening a line of text.
 LABEL = re.compile(r"(?:\*\*|__)?(?P<label>[A-Za-z][^:*_\n]{1,60}?)(?:\*\*|__)?:(?:\*\*|__)?\s+")

@@ -24,6 +24,7 @@ from app.engine.action_meta import (
 )
 from app.engine.action_rules import (
     CHECKBOX,
+    DONE_STATES,
     PREFIX,
     WORD,
     has_advice_word,
@@ -195,6 +196,8 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     scan.open_id = None
     text = scan.doc.text
     for found in _find_in_line(scan, line, shape):
+        if found.status is ItemStatus.done:  # a checked item is no action left to take
+            continue
         key = (text[found.start : found.end], found.speaker)
         if key in scan.seen:  # a repeated line yields its item once, cheaply
             continue
@@ -300,8 +303,11 @@ def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bo
         start, explicit = box.end(), True
     prefix = PREFIX.match(text, start, end)
     if prefix:
-        status = ItemStatus.done if prefix.group("done") else status
-        start, explicit, assigned = prefix.end(), True, prefix.group("owner")
+        state = (prefix.group("state") or "").strip().lower()
+        if prefix.group("done") or state in DONE_STATES or state == "x":
+            status = ItemStatus.done
+        start, explicit = prefix.end(), True
+        assigned = prefix.group("owner") or prefix.group("by")
     return status, start, explicit, assigned
 
 
