@@ -22,8 +22,10 @@ _ABSOLUTE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?"
 )
+# "EOD tomorrow" and "end of next week" come first: "eod" and "next week" alone mean less.
+_LATER_END = r"(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+tomorrow|end\s+of\s+next\s+week"
 _RELATIVE = (
-    rf"(?:next\s+|this\s+)?{_WEEKDAY}|tomorrow|today|tonight|next\s+(?:week|month)|"
+    rf"{_LATER_END}|(?:next\s+|this\s+)?{_WEEKDAY}|tomorrow|today|tonight|next\s+(?:week|month)|"
     r"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|cob|"
     rf"in\s+{_COUNT}\s+(?:days?|weeks?)|in\s+a\s+fortnight"
 )
@@ -63,7 +65,8 @@ _RELATIVE_WORDS = (
 )
 _LOOSE_WORDS = _RELATIVE_WORDS[:-2]  # "cob" and "fortnight" are no _LOOSE dates
 _LOOSE = re.compile(
-    rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
+    rf"\b(?P<date>{_LATER_END}|tomorrow|tonight|today|next\s+(?:week|month)|"
+    rf"(?:next\s+|this\s+)?{_WEEKDAY}|"
     rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
 )
 BARE_DATE = re.compile(rf"^\s*(?:on\s+)?(?P<date>{_DATE})\b", re.IGNORECASE)
@@ -89,6 +92,8 @@ _HEADER_DATE = re.compile(
     r"^(?:[#*_\s]*)?(?:date|when|meeting date|held)\s*[*_]*\s*:\s*(?P<value>.+)$", re.I
 )
 _HEADER_LINES = 15
+_DATELINE_WORDS = 12  # a longer line is prose, whose dates are no meeting's date
+_FIELD_SEPARATOR = re.compile(r"[·|•]")
 _SAME_DAY = frozenset(
     ["today", "tonight", "eod", "cob", "end of day", "end of the day", "this evening"]
 )
@@ -171,7 +176,15 @@ def resolve_date(phrase: str, base: date | None) -> str | None:
 
 
 def _absolute_in(line: str) -> str | None:
-    if len(line.split()) > 12 or _HAS_YEAR.search(line) is None:  # cheap tests first
+    if _HAS_YEAR.search(line) is None:  # cheap test first
+        return None
+    if len(line.split()) > _DATELINE_WORDS:
+        # "Teams meeting · Tuesday 17 September 2024 · 10:00": a long header of short fields
+        if "·" not in line and "|" not in line and "•" not in line:
+            return None
+        for segment in _FIELD_SEPARATOR.split(line):
+            if (found := _absolute_in(segment)) is not None:
+                return found
         return None
     match = ABSOLUTE_RE.search(line)
     if match and _HAS_YEAR.search(match.group()):
@@ -200,10 +213,12 @@ def _parse_relative(phrase: str, base: date) -> date | None:
     key = _SPACES.sub(" ", phrase.lower())
     if key in _SAME_DAY:
         return base
-    if key == "tomorrow":
+    if key == "tomorrow" or key.endswith(" tomorrow"):  # "EOD tomorrow"
         return base + timedelta(days=1)
     if key in _END_OF_WEEK:
         return base + timedelta(days=(_FRIDAY - base.weekday()) % 7)
+    if key == "end of next week":
+        return base + timedelta(days=(_FRIDAY - base.weekday()) % 7 + 7)
     if key in _END_OF_MONTH:
         return base.replace(day=calendar.monthrange(base.year, base.month)[1])
     if key == "next week":

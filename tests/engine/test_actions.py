@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from app.engine.action_dates import find_due, header_date
 from app.engine.actions import find_action_items
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, Priority
 from app.engine.document import Document
@@ -311,3 +313,30 @@ def test_find_action_items_numbered_ai_lines_read_owner_and_due() -> None:
     items = _items(text, BriefKind.meeting_notes)
     assert [(i.owner, i.due) for i in items] == [("ravi", "2024-11-05"), ("ravi", "2024-11-07")]
     assert items[0].text.startswith("Upgrade fmg-hq-01")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("send the timeline to legal, EOD tomorrow", "2024-10-04"),
+        ("review the exception list by end of next week", "2024-10-11"),
+        ("rotate the deploy keys - next Tuesday", "2024-10-08"),
+        ("brief the CISO by end of week", "2024-10-04"),
+    ],
+)
+def test_find_due_later_ends_resolve_against_a_thursday(phrase: str, due: str) -> None:
+    assert find_due(phrase, date(2024, 10, 3)) == due
+
+
+def test_header_date_reads_a_long_header_of_dotted_fields() -> None:
+    text = (
+        "# Meeting recap: helpdesk impersonation\n\n"
+        "**Microsoft Teams meeting · Tuesday 17 September 2024 · 10:00–10:40 · Recording and "
+        "transcript available**\n"
+    )
+    assert header_date(Document.from_raw(text)) == date(2024, 9, 17)
+
+
+def test_header_date_ignores_a_long_prose_line_with_a_date() -> None:
+    text = "Notes\n\nThe gang will publish the data of all who do not pay by 14 June 2023.\n"
+    assert header_date(Document.from_raw(text)) is None
