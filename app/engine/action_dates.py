@@ -69,6 +69,10 @@ _LOOSE = re.compile(
     rf"(?:next\s+|this\s+)?{_WEEKDAY}|"
     rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
 )
+_DATE_RE = re.compile(_DATE)  # on lower-cased text
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_CELL_WORDS = 5  # a due-date cell is short: "06:00 tomorrow", "Fri 29/11", "2024-06-12"
+_TRAILING_WORDS = 4  # "end of next week"
 BARE_DATE = re.compile(rf"^\s*(?:on\s+)?(?P<date>{_DATE})\b", re.IGNORECASE)
 _MONTHS = {
     m: i
@@ -275,3 +279,27 @@ def _dateparse(phrase: str, base: date | None) -> date | None:
         settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     return parsed.date() if isinstance(parsed, datetime) else None
+
+
+def cell_date(cell: str, base: date | None) -> str | None:
+    """The ISO date a short table cell or field holds ("Oct 16", "06:00 tomorrow"), else None."""
+    lowered = cell.lower()
+    if len(lowered.split()) > _CELL_WORDS or not _may_hold_date(lowered):
+        return None
+    if ":" in lowered:
+        lowered = _CLOCK.sub(" ", lowered)
+    if (absolute := ABSOLUTE_RE.search(lowered)) is not None:
+        return resolve_date(absolute.group(), base)
+    relative = _LOOSE.search(lowered) if base is not None else None
+    return resolve_date(relative.group("date"), base) if relative else None
+
+
+def trailing_date(text: str, base: date | None) -> tuple[str | None, int] | None:
+    """A date phrase that ends the text ("… Camila Ortiz Oct 16"): its ISO date, and where
+    the phrase starts; None when the text ends in no date."""
+    words = text.rsplit(" ", _TRAILING_WORDS)
+    for count in range(min(_TRAILING_WORDS, len(words) - 1), 0, -1):
+        phrase = " ".join(words[-count:])
+        if _DATE_RE.fullmatch(phrase.lower()) is not None:
+            return resolve_date(phrase, base), len(text) - len(phrase) - 1
+    return None

@@ -22,6 +22,7 @@ from app.engine.action_meta import (
     leading_owner,
     parse_meta,
 )
+from app.engine.action_rows import may_be_row, read_row
 from app.engine.action_rules import (
     CHECKBOX,
     DONE_STATES,
@@ -68,6 +69,9 @@ _RUNNING_TEXT_CHARS = 100
 # the one other letter that a case-blind 's' matches).
 _META_OPENERS = "*_oaredpswſ"
 _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a paragraph of advice
+_DONE_TITLE_WORDS = 3
+_DONE_TITLE_CHARS = 40
+_DONE_OPENINGS = frozenset(state[:4] for state in DONE_STATES)  # a cheap pre-check
 
 
 class _Context:
@@ -139,6 +143,7 @@ class _Scan:
     items: dict[str, ActionItem] = field(default_factory=dict)
     seen: set[tuple[str, str | None]] = field(default_factory=set)
     open_id: str | None = None
+    done_section: bool = False  # under a "Done" / "Closed" heading of meeting notes
 
 
 def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
@@ -150,6 +155,13 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     ctx = scan.ctx
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         text = line.text
+        if meeting:  # a tracker's rows, and its "Done" section of finished tickets
+            if shape.heading:
+                scan.done_section = _is_done_title(text)
+            elif scan.done_section:
+                continue
+            if not shape.marker and may_be_row(text) and _scan_row(scan, line):
+                continue
         # Most lines are a heading-like line (a table row, an indicator) or prose: a line with
         # no marker and no field sign, that is no meta sentence, takes the short ways below,
         # which do what _scan_line would, without its calls.
@@ -206,6 +218,32 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
         if item is not None:
             scan.items.setdefault(item.id, item)
             scan.open_id = item.id
+
+
+def _scan_row(scan: _Scan, line: Span) -> bool:
+    """Read a ticket row ("DET-214 High Hunt for … Camila Ortiz Oct 16"); False if it is none."""
+    row = read_row(line.text, scan.base)
+    if row is None:
+        return False
+    scan.open_id = None
+    if row.done:  # a finished ticket is a checked item
+        return True
+    found = _Found(line.start + row.start, line.start + row.end, ItemStatus.open)
+    item = _build_item(scan, found)
+    if item is not None:
+        update = {"owner": row.owner or item.owner, "due": row.due or item.due}
+        item = item.model_copy(update=update)
+        scan.items.setdefault(item.id, item)
+        scan.open_id = item.id
+    return True
+
+
+def _is_done_title(line: str) -> bool:
+    """A heading for finished work: "Done", "### Closed (3)", "Completed:"."""
+    if len(line) > _DONE_TITLE_CHARS or line.lstrip("#*_ ")[:4].lower() not in _DONE_OPENINGS:
+        return False  # most headings
+    words = _clean_title(line).rstrip(":").split()
+    return 0 < len(words) <= _DONE_TITLE_WORDS and words[0].lower() in DONE_STATES
 
 
 def _fill(scan: _Scan, item_id: str, body: str) -> None:

@@ -340,3 +340,70 @@ def test_header_date_reads_a_long_header_of_dotted_fields() -> None:
 def test_header_date_ignores_a_long_prose_line_with_a_date() -> None:
     text = "Notes\n\nThe gang will publish the data of all who do not pay by 14 June 2023.\n"
     assert header_date(Document.from_raw(text)) is None
+
+
+def _triples(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(i.text, i.owner, i.due) for i in _items(text, BriefKind.meeting_notes)]
+
+
+def test_find_action_items_pipe_tracker_export_reads_rows_and_skips_done_tickets() -> None:
+    text = (
+        "Backlog review, Wednesday 2024-06-12\n\n"
+        "Key | Type | Priority | Summary | Assignee | Due date | Status\n"
+        "----|------|----------|---------|----------|----------|-------\n"
+        "SEC-512 | Incident | Highest | Block the phishing domain on the proxy | Wei Chen "
+        "| 2024-06-12 | To Do\n"
+        "SEC-503 | Task | High | Isolate laptop LT-2291 after the detection | Wei Chen "
+        "| 2024-06-10 | Done\n"
+        "SEC-490 | Task | Low | Retire the legacy appliance from the inventory | Tomás Reyes "
+        "| 2024-06-28 | Blocked\n"
+    )
+    assert _triples(text) == [
+        ("Block the phishing domain on the proxy", "Wei Chen", "2024-06-12"),
+        ("Retire the legacy appliance from the inventory", "Tomás Reyes", "2024-06-28"),
+    ]
+
+
+def test_find_action_items_run_together_tickets_under_status_headings() -> None:
+    text = (
+        "Linear export, team DET · 14/10/2024\n\n### In Progress\n\n"
+        "DET-214   Urgent   Hunt for LNK launches from USB drives on the fleet   Camila Ortiz   "
+        "Oct 16\n"
+        "DET-218   Low   Document the triage steps in the SOC runbook   Unassigned   —\n\n"
+        "### Done\n\nDET-201   Medium   Retire the old ruleset on the DMZ sensors   Jens Aalto   "
+        "Oct 9\n"
+    )
+    assert _triples(text) == [
+        ("Hunt for LNK launches from USB drives on the fleet", "Camila Ortiz", "2024-10-16"),
+        ("Document the triage steps in the SOC runbook", None, None),
+    ]
+
+
+def test_find_action_items_numbered_actions_with_owner_first_and_target_field() -> None:
+    text = (
+        "BRIDGE MINUTES\nDate: 26/11/2024\n\n3. Actions\n"
+        "A1  Dev Patel     Upgrade both firewalls to the fixed build.   Target: 06:00 tomorrow\n"
+        "A4  Tom O'Neill   Add a check for exposed interfaces.   Target: next Monday\n"
+        "A6  Dev Patel     Remove the forgotten NAT rule.   CLOSED on the bridge\n"
+    )
+    assert _triples(text) == [
+        ("Upgrade both firewalls to the fixed build.", "Dev Patel", "2024-11-27"),
+        ("Add a check for exposed interfaces.", "Tom O'Neill", "2024-12-02"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "CVE-2024-1709 | ScreenConnect | Upgrade to 23.9.8 or later now | internet-facing",
+        "INC-2024-0117 Pikabot on a finance workstation, closed by the SOC",
+        "A1 Dev Patel said the firewall was reachable from the internet",
+    ],
+)
+def test_find_action_items_rows_that_are_no_tickets_yield_no_row_item(row: str) -> None:
+    assert all(i.owner is None for i in _items(f"Notes\n\n{row}\n", BriefKind.meeting_notes))
+
+
+def test_find_action_items_cuts_a_trailing_dash_due_clause() -> None:
+    text = "Date: 2024-11-05\n\nAI-1 (@ravi): Upgrade the backup server to 12.2 — due Fri.\n"
+    assert _triples(text) == [("Upgrade the backup server to 12.2", "ravi", "2024-11-08")]
