@@ -22,11 +22,11 @@ _ABSOLUTE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?"
 )
-# "EOD tomorrow" and "end of next week" come first: "eod" and "next week" alone mean less.
-_LATER_END = r"(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+tomorrow|end\s+of\s+next\s+week"
+# "EOD tomorrow" and "end of next week" are read whole: "eod" and "next week" alone mean less.
+_END_OF = r"end\s+of\s+(?:(?:the\s+)?(?:day|week|month)|next\s+week)(?:\s+tomorrow)?"
 _RELATIVE = (
-    rf"{_LATER_END}|(?:next\s+|this\s+)?{_WEEKDAY}|tomorrow|today|tonight|next\s+(?:week|month)|"
-    r"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|cob|"
+    rf"(?:next\s+|this\s+)?{_WEEKDAY}|tomorrow|today|tonight|next\s+(?:week|month)|"
+    rf"{_END_OF}|(?:eod|eow|eom|cob)(?:\s+tomorrow)?|"
     rf"in\s+{_COUNT}\s+(?:days?|weeks?)|in\s+a\s+fortnight"
 )
 _DATE = rf"(?:{_ABSOLUTE}|{_RELATIVE})"
@@ -65,9 +65,8 @@ _RELATIVE_WORDS = (
 )
 _LOOSE_WORDS = _RELATIVE_WORDS[:-2]  # "cob" and "fortnight" are no _LOOSE dates
 _LOOSE = re.compile(
-    rf"\b(?P<date>{_LATER_END}|tomorrow|tonight|today|next\s+(?:week|month)|"
-    rf"(?:next\s+|this\s+)?{_WEEKDAY}|"
-    rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
+    rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
+    rf"{_END_OF}|(?:eod|eow|eom)(?:\s+tomorrow)?|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
 )
 _DATE_RE = re.compile(_DATE)  # on lower-cased text
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")

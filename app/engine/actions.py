@@ -28,6 +28,7 @@ from app.engine.action_rules import (
     DONE_STATES,
     PREFIX,
     WORD,
+    continues_advice,
     has_advice_word,
     is_assignment,
     is_chatty,
@@ -37,6 +38,7 @@ from app.engine.action_rules import (
     is_recommendation,
     is_soft_recommendation,
     may_be_chatty,
+    may_be_reader_can,
     rec_label_end,
 )
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, action_item_id
@@ -281,10 +283,27 @@ def _find_in_line(scan: _Scan, line: Span, shape: LineShape) -> list[_Found]:
     if explicit or (listed and _is_list_action(scan, content)):
         return [_item_with_tail(text, start, line.end, status, assigned)]
     if listed:
+        if scan.meeting and "; " in content and " will " in content:
+            return _clause_assignments(content, start)
         return []
     if start == line.start:
         return _scan_prose(scan, line, whole_line=True)
     return _scan_prose(scan, Span(start, line.end, content))
+
+
+def _clause_assignments(content: str, start: int) -> list[_Found]:
+    """'DET-211: fired on the servers; Jens will scope it first.': the clause after a ';'
+    that assigns work, up to the end of its sentence."""
+    found: list[_Found] = []
+    at = content.find("; ")
+    while at >= 0:
+        clause = at + 2
+        stop = content.find(". ", clause)
+        end = len(content) if stop < 0 else stop + 1
+        if is_assignment(content[clause:end]):
+            found.append(_Found(start + clause, start + end, ItemStatus.open))
+        at = content.find("; ", clause)
+    return found
 
 
 def _item_with_tail(
@@ -386,18 +405,25 @@ def _scan_prose(scan: _Scan, line: Span, *, whole_line: bool = False) -> list[_F
     ]
     text = scan.doc.text
     bodies = [text[start:end] for start, end in sentences]
-    advisory = [has_advice_word(body) for body in bodies]  # no recommendation without one
+    # no recommendation without an advice word, or a "Defenders can …"
+    advisory = [has_advice_word(body) or may_be_reader_can(body) for body in bodies]
     recs = [adv and is_recommendation(body) for body, adv in zip(bodies, advisory, strict=True)]
     advice = in_section or sum(recs) >= _MIN_RECS_FOR_ADVICE
     found: list[_Found] = []
+    after_rec = False  # the sentence before was a recommendation
     for (start, end), body, rec, adv in zip(sentences, bodies, recs, advisory, strict=True):
         if found and found[-1].end <= start and is_meta_sentence(body):
             last = found[-1]
             found[-1] = _Found(last.start, last.end, last.status, last.speaker, tail_end=end)
         elif start < end and (
-            rec or _is_prose_action(scan, body, in_section, advice=advice and adv)
+            rec
+            or _is_prose_action(scan, body, in_section, advice=advice and adv)
+            or (after_rec and adv and continues_advice(body))  # "They should also …"
         ):
             found.append(_Found(start, end, ItemStatus.open, speaker))
+            after_rec = True
+            continue
+        after_rec = False
     return found
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.engine.action_dates import find_due, header_date
-from app.engine.actions import find_action_items
+from app.engine.actions import find_action_items, is_imperative, is_recommendation
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, Priority
 from app.engine.document import Document
 
@@ -407,3 +407,93 @@ def test_find_action_items_rows_that_are_no_tickets_yield_no_row_item(row: str) 
 def test_find_action_items_cuts_a_trailing_dash_due_clause() -> None:
     text = "Date: 2024-11-05\n\nAI-1 (@ravi): Upgrade the backup server to 12.2 — due Fri.\n"
     assert _triples(text) == [("Upgrade the backup server to 12.2", "ravi", "2024-11-08")]
+
+
+def test_find_action_items_assignment_after_a_semicolon_in_a_note() -> None:
+    text = (
+        "Review notes\nDate: 2024-10-14\n\n"
+        "- DET-211: the draft fired thirty times a day; Jens will scope it to workstations "
+        "before it ships. The sample came from a raw IP.\n"
+        "- DET-214: seen twice last month; nothing else to add.\n"
+    )
+    assert _triples(text) == [("Jens will scope it to workstations before it ships.", "Jens", None)]
+
+
+def test_find_action_items_post_is_an_action_verb() -> None:
+    text = "Standup\n\nMei will post the hashes in #threat-intel once the sandbox run finishes.\n"
+    assert _triples(text) == [
+        ("Mei will post the hashes in #threat-intel once the sandbox run finishes.", "Mei", None)
+    ]
+
+
+def test_find_action_items_they_should_continues_the_recommendation_before() -> None:
+    text = (
+        "## What operators should do\n\nOperators should disable Smart Install on every switch. "
+        "They should also restrict management interfaces to an out-of-band network.\n\n"
+        "## Background\n\nThe actors moved between carriers. They should have been caught.\n"
+    )
+    assert [i.text for i in _items(text)] == [
+        "Operators should disable Smart Install on every switch.",
+        "They should also restrict management interfaces to an out-of-band network.",
+    ]
+
+
+def test_find_action_items_bold_question_label_opens_advice() -> None:
+    text = (
+        "Summary\n\n**What should we do?** The infrastructure team should replace the two "
+        "branch routers before the end of the year. Passwords should be rotated monthly.\n"
+    )
+    assert [i.text for i in _items(text)] == [
+        "The infrastructure team should replace the two branch routers before the end of the year.",
+        "Passwords should be rotated monthly.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "After upgrading, terminate all active and persistent sessions.",
+        "If possible, disable the management interface on the WAN side.",
+        "In addition, reset the passwords of every local account.",
+    ],
+)
+def test_is_imperative_allows_a_short_clause_before_the_command(item: str) -> None:
+    assert is_imperative(item)
+
+
+def test_is_imperative_a_clause_before_a_statement_is_no_command() -> None:
+    assert not is_imperative("After upgrading, the attackers returned within a day.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Defenders can hunt for scheduled tasks that run rundll32 from AppData.",
+        "Network defenders can also block the listed domains at the proxy.",
+        "Organisations are also encouraged to log every RDP session.",
+    ],
+)
+def test_is_recommendation_can_and_also_encouraged_forms(sentence: str) -> None:
+    assert is_recommendation(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Organizations can be breached within hours of the disclosure.",
+        "Attackers can also block the listed domains to hide their tracks.",
+    ],
+)
+def test_is_recommendation_can_without_a_reader_doing_something_is_none(sentence: str) -> None:
+    assert not is_recommendation(sentence)
+
+
+def test_find_action_items_defenders_can_sentences_in_a_mitigations_section() -> None:
+    text = (
+        "## Mitigations\n\nThe loader persists through a scheduled task. Defenders can hunt for "
+        "tasks that run rundll32 from AppData. Defenders can also block the listed domains.\n"
+    )
+    assert [i.text for i in _items(text)] == [
+        "Defenders can hunt for tasks that run rundll32 from AppData.",
+        "Defenders can also block the listed domains.",
+    ]
