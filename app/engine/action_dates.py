@@ -22,9 +22,11 @@ _ABSOLUTE = (
     rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?|"
     rf"\d{{1,2}}{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}{_ORD}(?:,?\s+\d{{4}})?"
 )
+# "EOD tomorrow" and "end of next week" are read whole: "eod" and "next week" alone mean less.
+_END_OF = r"end\s+of\s+(?:(?:the\s+)?(?:day|week|month)|next\s+week)(?:\s+tomorrow)?"
 _RELATIVE = (
     rf"(?:next\s+|this\s+)?{_WEEKDAY}|tomorrow|today|tonight|next\s+(?:week|month)|"
-    r"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|cob|"
+    rf"{_END_OF}|(?:eod|eow|eom|cob)(?:\s+tomorrow)?|"
     rf"in\s+{_COUNT}\s+(?:days?|weeks?)|in\s+a\s+fortnight"
 )
 _DATE = rf"(?:{_ABSOLUTE}|{_RELATIVE})"
@@ -64,8 +66,12 @@ _RELATIVE_WORDS = (
 _LOOSE_WORDS = _RELATIVE_WORDS[:-2]  # "cob" and "fortnight" are no _LOOSE dates
 _LOOSE = re.compile(
     rf"\b(?P<date>tomorrow|tonight|today|next\s+(?:week|month)|(?:next\s+|this\s+)?{_WEEKDAY}|"
-    rf"end\s+of\s+(?:the\s+)?(?:day|week|month)|eod|eow|eom|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
+    rf"{_END_OF}|(?:eod|eow|eom)(?:\s+tomorrow)?|in\s+{_COUNT}\s+(?:days?|weeks?))\b"
 )
+_DATE_RE = re.compile(_DATE)  # on lower-cased text
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_CELL_WORDS = 5  # a due-date cell is short: "06:00 tomorrow", "Fri 29/11", "2024-06-12"
+_TRAILING_WORDS = 4  # "end of next week"
 BARE_DATE = re.compile(rf"^\s*(?:on\s+)?(?P<date>{_DATE})\b", re.IGNORECASE)
 _MONTHS = {
     m: i
@@ -89,6 +95,8 @@ _HEADER_DATE = re.compile(
     r"^(?:[#*_\s]*)?(?:date|when|meeting date|held)\s*[*_]*\s*:\s*(?P<value>.+)$", re.I
 )
 _HEADER_LINES = 15
+_DATELINE_WORDS = 12  # a longer line is prose, whose dates are no meeting's date
+_FIELD_SEPARATOR = re.compile(r"[·|•]")
 _SAME_DAY = frozenset(
     ["today", "tonight", "eod", "cob", "end of day", "end of the day", "this evening"]
 )
@@ -171,7 +179,15 @@ def resolve_date(phrase: str, base: date | None) -> str | None:
 
 
 def _absolute_in(line: str) -> str | None:
-    if len(line.split()) > 12 or _HAS_YEAR.search(line) is None:  # cheap tests first
+    if _HAS_YEAR.search(line) is None:  # cheap test first
+        return None
+    if len(line.split()) > _DATELINE_WORDS:
+        # "Teams meeting · Tuesday 17 September 2024 · 10:00": a long header of short fields
+        if "·" not in line and "|" not in line and "•" not in line:
+            return None
+        for segment in _FIELD_SEPARATOR.split(line):
+            if (found := _absolute_in(segment)) is not None:
+                return found
         return None
     match = ABSOLUTE_RE.search(line)
     if match and _HAS_YEAR.search(match.group()):
@@ -200,10 +216,12 @@ def _parse_relative(phrase: str, base: date) -> date | None:
     key = _SPACES.sub(" ", phrase.lower())
     if key in _SAME_DAY:
         return base
-    if key == "tomorrow":
+    if key == "tomorrow" or key.endswith(" tomorrow"):  # "EOD tomorrow"
         return base + timedelta(days=1)
     if key in _END_OF_WEEK:
         return base + timedelta(days=(_FRIDAY - base.weekday()) % 7)
+    if key == "end of next week":
+        return base + timedelta(days=(_FRIDAY - base.weekday()) % 7 + 7)
     if key in _END_OF_MONTH:
         return base.replace(day=calendar.monthrange(base.year, base.month)[1])
     if key == "next week":
@@ -260,3 +278,27 @@ def _dateparse(phrase: str, base: date | None) -> date | None:
         settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
     parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
     return parsed.date() if isinstance(parsed, datetime) else None
+
+
+def cell_date(cell: str, base: date | None) -> str | None:
+    """The ISO date a short table cell or field holds ("Oct 16", "06:00 tomorrow"), else None."""
+    lowered = cell.lower()
+    if len(lowered.split()) > _CELL_WORDS or not _may_hold_date(lowered):
+        return None
+    if ":" in lowered:
+        lowered = _CLOCK.sub(" ", lowered)
+    if (absolute := ABSOLUTE_RE.search(lowered)) is not None:
+        return resolve_date(absolute.group(), base)
+    relative = _LOOSE.search(lowered) if base is not None else None
+    return resolve_date(relative.group("date"), base) if relative else None
+
+
+def trailing_date(text: str, base: date | None) -> tuple[str | None, int] | None:
+    """A date phrase that ends the text ("… Camila Ortiz Oct 16"): its ISO date, and where
+    the phrase starts; None when the text ends in no date."""
+    words = text.rsplit(" ", _TRAILING_WORDS)
+    for count in range(min(_TRAILING_WORDS, len(words) - 1), 0, -1):
+        phrase = " ".join(words[-count:])
+        if _DATE_RE.fullmatch(phrase.lower()) is not None:
+            return resolve_date(phrase, base), len(text) - len(phrase) - 1
+    return None

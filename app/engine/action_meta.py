@@ -63,6 +63,7 @@ _META_CLAUSE = re.compile(
 _META_CLAUSE_BODY = re.compile(
     _META_CLAUSE.pattern.removeprefix(r"\s*(?:[-–—|;,]\s*)?"), re.IGNORECASE
 )
+_DASH_DUE = re.compile(r"\s(?:[—–]|-)\s+due\s+\w")
 _OWNER_HINTS = ("owner", "assign", "responsible", "who", "owned by")
 # Words without which no trailing metadata clause can match: a cheap pre-check.
 _META_HINTS = (
@@ -246,12 +247,15 @@ def _clean_owner(raw: str) -> str | None:
 
 def _meta_cut(content: str) -> int:
     cut = len(content)
+    dash = _DASH_DUE.search(content) if " due " in content else None
+    if dash is not None and len(content[: dash.start()].split()) >= 2:
+        cut = dash.start()  # "… window — due today."
     clauses = (
         _holds_any(content.lower(), _META_HINTS) and _META_CLAUSE_BODY.search(content) is not None
     )
     for match in _META_CLAUSE.finditer(content) if clauses else ():
         if len(content[: match.start()].split()) >= 2:
-            cut = match.start()
+            cut = min(cut, match.start())
             break
     if "(" not in content:
         return cut

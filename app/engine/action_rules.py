@@ -18,6 +18,13 @@ _ADVERB = re.compile(
     r"promptly|proactively|periodically|routinely|carefully|quickly)\s+",
     re.I,
 )
+# "After upgrading, …", "If possible, …", "In addition, …": a clause before the command.
+_LEAD_CLAUSE = re.compile(
+    r"(?i:(?:after|before|once|when|where|if|until|while)\s[^,.;:!?]{1,50}|in\s+addition|"
+    r"additionally|finally|first(?:ly)?|second(?:ly)?|third(?:ly)?|next|then|also|"
+    r"as\s+a\s+(?:priority|minimum|first\s+step))\s*,\s+"
+)
+_LEAD_SPAN = 60
 # The verb must be a word of its own: "sync.telemetry-hub[.]org" does not open with "sync".
 _OPENING = re.compile(
     r"[*_\"“']*(?P<verb>[A-Za-z][A-Za-z'-]*)\s+[^A-Za-z]*(?P<next>[A-Za-z][A-Za-z']*)?"
@@ -54,13 +61,31 @@ _REC_HINTS = (
 CHECKBOX = re.compile(r"\[(?P<mark>[ xX✓✔])\]\s*")
 PREFIX = re.compile(
     r"(?:(?i:action(?:\s+items?)?|follow[- ]up|to-?do|next\s+step)\s*[:\-–—]|AI\s*:|"
-    r"TODO(?:\s*\((?P<owner>[^()]{1,40})\))?\s*:?|(?P<done>(?i:done|completed?)\s*:))\s*"
+    r"TODO(?:\s*\((?P<owner>[^()]{1,40})\))?\s*:?|(?P<done>(?i:done|completed?)\s*:)|"
+    # a numbered action, as in minutes and stand-ups: "AI-3 (@hana):", "Action 2 [done]:"
+    r"(?:AI|AP|(?i:action(?:\s+item)?))[ -]?#?\d{1,3}[ \t]*"
+    r"(?:\[(?P<state>[^\]\n]{1,12})\][ \t]*)?(?:\((?P<by>[^()\n]{1,40})\)[ \t]*)?:)\s*"
+)
+# The words a marker or a tracker's status column uses for finished work.
+DONE_STATES = frozenset(
+    "done closed resolved completed complete fixed cancelled canceled duplicate".split()  # noqa: SIM905
 )
 # "**What to do:** Train …": a recommendation label opening a line of text.
 LABEL = re.compile(r"(?:\*\*|__)?(?P<label>[A-Za-z][^:*_\n]{1,60}?)(?:\*\*|__)?:(?:\*\*|__)?\s+")
+# "Defenders can hunt for …": advice phrased as what the readers can do (lower-cased text).
+_CAN_READERS = (
+    r"(?:network\s+)?(?:defenders|administrators|admins|organi[sz]ations|(?:security|soc)\s+teams)"
+)
+_CAN_SUBJECTS = frozenset(
+    "defenders administrators admins organizations organisations teams".split()  # noqa: SIM905
+)
+_CAN_OPENING = re.compile(
+    rf"(?:[a-z-]+\s+){{0,2}}?{_CAN_READERS}\s+can\s+(?:also\s+)?(?P<verb>[a-z-]+)"
+)
+_QUESTION_LABEL = re.compile(r"(?:\*\*|__)(?P<label>[A-Za-z][^*_?\n]{1,60})\?(?:\*\*|__)\s+")
 _MODAL = re.compile(
-    r"\b(?:should|must|need(?:s)?\s+to|ought\s+to|ha(?:s|ve)\s+to|(?:is|are)\s+(?:strongly\s+)?"
-    r"(?:advised|encouraged|urged)\s+to)\b",
+    r"\b(?:should|must|need(?:s)?\s+to|ought\s+to|ha(?:s|ve)\s+to|(?:is|are)\s+(?:also\s+)?"
+    r"(?:strongly\s+)?(?:advised|encouraged|urged)\s+to)\b",
     re.IGNORECASE,
 )
 _ADVICE = re.compile(
@@ -153,6 +178,8 @@ def is_imperative(text: str) -> bool:
     adverb = _ADVERB.match(text)  # anchored: a match, not a sub that scans the whole text
     if adverb is not None:
         text = text[adverb.end() :]
+    elif text.find(",", 0, _LEAD_SPAN) > 0 and (lead := _LEAD_CLAUSE.match(text)) is not None:
+        text = text[lead.end() :]  # "After upgrading, terminate all sessions"
     opening = _OPENING.match(text)
     if opening is None or not is_action_verb(opening.group("verb")):
         return False
@@ -162,12 +189,31 @@ def is_imperative(text: str) -> bool:
 
 def is_recommendation(sentence: str) -> bool:
     """True for 'organisations should …', 'we recommend that …'; not for 'attackers must …'."""
-    if not has_advice_word(sentence) or sentence.rstrip().endswith("?"):
+    if sentence.rstrip().endswith("?"):
         return False
-    if _may_advise(sentence.lower()) and _ADVICE.search(sentence):
+    if not has_advice_word(sentence):
+        return may_be_reader_can(sentence) and _reads_reader_can(sentence.lower())
+    lowered = sentence.lower()
+    if _may_advise(lowered) and _ADVICE.search(sentence):
         return not is_chatty(sentence)
+    if " can " in lowered and _reads_reader_can(lowered):
+        return True
     subject = _modal_subject(sentence)
     return bool(subject and _READERS.intersection(subject))
+
+
+def continues_advice(sentence: str) -> bool:
+    """True for 'They should also …': advice whose subject is the last sentence's readers.
+
+    The caller has checked that the sentence before was a recommendation.
+    """
+    return not sentence.rstrip().endswith("?") and _modal_subject(sentence) == ["they"]
+
+
+def _reads_reader_can(lowered: str) -> bool:
+    """'Defenders can hunt for …' (lower-cased): a reader, 'can' and an action verb."""
+    can = _CAN_OPENING.match(lowered)
+    return can is not None and is_action_verb(can.group("verb"))
 
 
 def is_soft_recommendation(sentence: str) -> bool:
@@ -195,6 +241,27 @@ def has_advice_word(text: str) -> bool:
     for word in _ADVICE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
         if word in lowered:
             return True
+    return False
+
+
+def may_be_reader_can(text: str) -> bool:
+    """Cheap pre-check for 'Defenders can …' advice, which holds no word has_advice_word seeks.
+
+    Only asked of the sentences of a line already being read: asking it of every line of
+    an article costs more than the rare sentence is worth.
+    """
+    if " can " not in text:
+        return False
+    return _reader_can(text.lower())
+
+
+def _reader_can(lowered: str) -> bool:
+    """'defenders can', 'admins can': a reader before a ' can ' of the lower-cased text."""
+    at = lowered.find(" can ")
+    while at >= 0:
+        if lowered[lowered.rfind(" ", 0, at) + 1 : at] in _CAN_SUBJECTS:
+            return True
+        at = lowered.find(" can ", at + 4)
     return False
 
 
@@ -229,6 +296,10 @@ def is_assignment(text: str) -> bool:
 def rec_label_end(line: str) -> int:
     """Where the text starts after a recommendation label ('What to do: …'), else 0."""
     if ":" not in line[:_LABEL_SPAN]:
+        if line[:2] in ("**", "__") and "?" in line[:_LABEL_SPAN]:
+            question = _QUESTION_LABEL.match(line)  # "**What should we do?** Replace …"
+            if question is not None and is_rec_heading(question.group("label")):
+                return question.end()
         return 0
     label = LABEL.match(line)
     if label is None or len(label.group("label").split()) > 6:

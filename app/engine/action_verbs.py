@@ -25,7 +25,7 @@ VERBS = frozenset(
     track train triage tune turn update upgrade use utilise utilize validate verify watch
     whitelist write chase produce kill terminate extend circulate distribute deliver arrange
     reboot approve sign fetch pull drop pause resume lock reply respond summarise summarize
-    deprecate convene demo re-enable roll
+    deprecate convene demo re-enable roll post
     """.split()  # noqa: SIM905
 )
 

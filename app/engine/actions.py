@@ -22,10 +22,13 @@ from app.engine.action_meta import (
     leading_owner,
     parse_meta,
 )
+from app.engine.action_rows import may_be_row, read_row
 from app.engine.action_rules import (
     CHECKBOX,
+    DONE_STATES,
     PREFIX,
     WORD,
+    continues_advice,
     has_advice_word,
     is_assignment,
     is_chatty,
@@ -35,6 +38,7 @@ from app.engine.action_rules import (
     is_recommendation,
     is_soft_recommendation,
     may_be_chatty,
+    may_be_reader_can,
     rec_label_end,
 )
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, action_item_id
@@ -67,6 +71,9 @@ _RUNNING_TEXT_CHARS = 100
 # the one other letter that a case-blind 's' matches).
 _META_OPENERS = "*_oaredpswſ"
 _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a paragraph of advice
+_DONE_TITLE_WORDS = 3
+_DONE_TITLE_CHARS = 40
+_DONE_OPENINGS = frozenset(state[:4] for state in DONE_STATES)  # a cheap pre-check
 
 
 class _Context:
@@ -138,6 +145,7 @@ class _Scan:
     items: dict[str, ActionItem] = field(default_factory=dict)
     seen: set[tuple[str, str | None]] = field(default_factory=set)
     open_id: str | None = None
+    done_section: bool = False  # under a "Done" / "Closed" heading of meeting notes
 
 
 def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
@@ -149,6 +157,13 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     ctx = scan.ctx
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         text = line.text
+        if meeting:  # a tracker's rows, and its "Done" section of finished tickets
+            if shape.heading:
+                scan.done_section = _is_done_title(text)
+            elif scan.done_section:
+                continue
+            if not shape.marker and may_be_row(text) and _scan_row(scan, line):
+                continue
         # Most lines are a heading-like line (a table row, an indicator) or prose: a line with
         # no marker and no field sign, that is no meta sentence, takes the short ways below,
         # which do what _scan_line would, without its calls.
@@ -195,6 +210,8 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     scan.open_id = None
     text = scan.doc.text
     for found in _find_in_line(scan, line, shape):
+        if found.status is ItemStatus.done:  # a checked item is no action left to take
+            continue
         key = (text[found.start : found.end], found.speaker)
         if key in scan.seen:  # a repeated line yields its item once, cheaply
             continue
@@ -203,6 +220,32 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
         if item is not None:
             scan.items.setdefault(item.id, item)
             scan.open_id = item.id
+
+
+def _scan_row(scan: _Scan, line: Span) -> bool:
+    """Read a ticket row ("DET-214 High Hunt for … Camila Ortiz Oct 16"); False if it is none."""
+    row = read_row(line.text, scan.base)
+    if row is None:
+        return False
+    scan.open_id = None
+    if row.done:  # a finished ticket is a checked item
+        return True
+    found = _Found(line.start + row.start, line.start + row.end, ItemStatus.open)
+    item = _build_item(scan, found)
+    if item is not None:
+        update = {"owner": row.owner or item.owner, "due": row.due or item.due}
+        item = item.model_copy(update=update)
+        scan.items.setdefault(item.id, item)
+        scan.open_id = item.id
+    return True
+
+
+def _is_done_title(line: str) -> bool:
+    """A heading for finished work: "Done", "### Closed (3)", "Completed:"."""
+    if len(line) > _DONE_TITLE_CHARS or line.lstrip("#*_ ")[:4].lower() not in _DONE_OPENINGS:
+        return False  # most headings
+    words = _clean_title(line).rstrip(":").split()
+    return 0 < len(words) <= _DONE_TITLE_WORDS and words[0].lower() in DONE_STATES
 
 
 def _fill(scan: _Scan, item_id: str, body: str) -> None:
@@ -240,10 +283,27 @@ def _find_in_line(scan: _Scan, line: Span, shape: LineShape) -> list[_Found]:
     if explicit or (listed and _is_list_action(scan, content)):
         return [_item_with_tail(text, start, line.end, status, assigned)]
     if listed:
+        if scan.meeting and "; " in content and " will " in content:
+            return _clause_assignments(content, start)
         return []
     if start == line.start:
         return _scan_prose(scan, line, whole_line=True)
     return _scan_prose(scan, Span(start, line.end, content))
+
+
+def _clause_assignments(content: str, start: int) -> list[_Found]:
+    """'DET-211: fired on the servers; Jens will scope it first.': the clause after a ';'
+    that assigns work, up to the end of its sentence."""
+    found: list[_Found] = []
+    at = content.find("; ")
+    while at >= 0:
+        clause = at + 2
+        stop = content.find(". ", clause)
+        end = len(content) if stop < 0 else stop + 1
+        if is_assignment(content[clause:end]):
+            found.append(_Found(start + clause, start + end, ItemStatus.open))
+        at = content.find("; ", clause)
+    return found
 
 
 def _item_with_tail(
@@ -300,8 +360,11 @@ def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bo
         start, explicit = box.end(), True
     prefix = PREFIX.match(text, start, end)
     if prefix:
-        status = ItemStatus.done if prefix.group("done") else status
-        start, explicit, assigned = prefix.end(), True, prefix.group("owner")
+        state = (prefix.group("state") or "").strip().lower()
+        if prefix.group("done") or state in DONE_STATES or state == "x":
+            status = ItemStatus.done
+        start, explicit = prefix.end(), True
+        assigned = prefix.group("owner") or prefix.group("by")
     return status, start, explicit, assigned
 
 
@@ -342,18 +405,25 @@ def _scan_prose(scan: _Scan, line: Span, *, whole_line: bool = False) -> list[_F
     ]
     text = scan.doc.text
     bodies = [text[start:end] for start, end in sentences]
-    advisory = [has_advice_word(body) for body in bodies]  # no recommendation without one
+    # no recommendation without an advice word, or a "Defenders can …"
+    advisory = [has_advice_word(body) or may_be_reader_can(body) for body in bodies]
     recs = [adv and is_recommendation(body) for body, adv in zip(bodies, advisory, strict=True)]
     advice = in_section or sum(recs) >= _MIN_RECS_FOR_ADVICE
     found: list[_Found] = []
+    after_rec = False  # the sentence before was a recommendation
     for (start, end), body, rec, adv in zip(sentences, bodies, recs, advisory, strict=True):
         if found and found[-1].end <= start and is_meta_sentence(body):
             last = found[-1]
             found[-1] = _Found(last.start, last.end, last.status, last.speaker, tail_end=end)
         elif start < end and (
-            rec or _is_prose_action(scan, body, in_section, advice=advice and adv)
+            rec
+            or _is_prose_action(scan, body, in_section, advice=advice and adv)
+            or (after_rec and adv and continues_advice(body))  # "They should also …"
         ):
             found.append(_Found(start, end, ItemStatus.open, speaker))
+            after_rec = True
+            continue
+        after_rec = False
     return found
 
 

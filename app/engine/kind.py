@@ -18,8 +18,9 @@ _BOLD_LINE = re.compile(r"(?:\*\*|__)(?P<inner>[^*_]+?)(?:\*\*|__):?$")
 _LABEL_LINE = re.compile(
     r"(?:\*\*)?(?:attendees|participants|present|attendance|invitees|absent|apologies|date|time|"
     r"location|facilitator|chair|note[- ]?taker|scribe|on\s+(?:the\s+)?call|on[- ]call|"
-    r"dial[- ]in|bridge|outgoing|incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
-    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in))(?:\*\*)?\s*:",
+    r"dial[- ]in|bridge|on\s+the\s+bridge|incident\s+(?:manager|commander|lead)|outgoing|"
+    r"incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
+    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in|bridge))(?:\*\*)?\s*:",
     re.IGNORECASE,
 )
 _ACTION_MARK = re.compile(r"(?:ACTION(?: ITEM)?\s*:|AI\s*:|TODO\b|\[[ xX]\])")
@@ -27,7 +28,8 @@ _MENTION = re.compile(r"@[A-Za-z][\w.-]*")  # not after a word or a dot: checked
 # A title that names the occasion: "Emergency call: …", "SOC shift handover — …", "Call notes".
 _OCCASION_TITLE = re.compile(
     r"^(?:#+\s*)?(?:\*\*)?(?:(?!(?:of|a|an|the|on|about|in|for|after|before|during)\s)[\w/&-]+\s+)"
-    r"{0,3}(?:call|handover|hand-?off|stand-?up|sync|minutes|debrief|huddle|check-?in|meeting)"
+    r"{0,3}(?:call|bridge|handover|hand-?off|stand-?up|sync|minutes|debrief|huddle|check-?in|"
+    r"meeting)"
     r"(?:\s+notes)?\s*(?:[:—–,(-]|$|\d)",
     re.I,
 )
@@ -54,15 +56,23 @@ _NOT_SPEAKERS = frozenset(
 _HEAD_LINES = 400
 _LABEL_LOW = re.compile(
     r"\n[ \t]*(?:(?:\*\*)?(?:attendees|participants|present|attendance|invitees|absent|"
-    r"apologies|location|facilitator|chair|note[- ]?taker|scribe|on\s+(?:the\s+)?call|on[- ]call|"
-    r"dial[- ]in|bridge|outgoing|incoming|handed\s+over\s+(?:by|to)|shift\s+lead|"
-    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in))|\*\*(?:date|time))"
+    r"apologies|location|facilitator|chair|note[- ]?taker|scribe|on\s+(?:the\s+)?(?:call|bridge)|"
+    r"on[- ]call|dial[- ]in|bridge|incident\s+(?:manager|commander|lead)|outgoing|incoming|"
+    r"handed\s+over\s+(?:by|to)|shift\s+lead|"
+    r"next\s+(?:call|meeting|sync|stand-?up|review|handover|check-?in|bridge))|"
+    r"\*\*(?:date|time))"
     r"(?:\*\*)?[ \t]*:"
 )
 _HEADING_WORD_LOW = re.compile(
     r"\n[ \t]*(?:#+[ \t]*)?(?:\*\*)?(?:agenda|minutes|discussion|notes|decisions|action items?|"
     r"actions|next steps|to-?dos?)\b"
 )
+# "2. Decisions", "3) Action items": a numbered section of minutes (lower-cased line).
+_NUMBERED_SECTION_LOW = re.compile(
+    r"\d{1,2}[.)][ \t]*(?:\*\*)?(?:agenda|minutes|discussion|notes|decisions|action items?|"
+    r"actions|next steps|to-?dos?)\b"
+)
+_SECTION_WORDS = 6
 _MEETING_WORD_LOW = re.compile(
     r"\b(?:meeting|sync|stand-?up|retro(?:spective)?|review|minutes|1:1|call|handover|hand-?off|"
     r"debrief|huddle|check-?in|war\s+room)\b"
@@ -229,18 +239,30 @@ def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
         text = line.text
         if len(text) > _SHORT_LINE or text[-1] in _TERMINAL or _DIGIT.search(text) is None:
             continue  # every date-like form holds a digit
-        if _is_dated_meeting(text):
+        if "0" <= text[0] <= "9" and _is_numbered_section(text):
             scores[line.start + 1] = 2  # + 1: offsets in ``head`` follow its leading "\n"
+        elif _is_dated_meeting(text):
+            scores[line.start + 1] = 2
     if _has_action_mark(head):
         for match in _ACTION_MARK.finditer(head):
             scores[head.rfind("\n", 0, match.start()) + 1] = 1
     for match in _HEADING_WORD_LOW.finditer(low):
         end = low.find("\n", match.end())
-        if len(low[match.start() : end if end >= 0 else len(low)].split()) <= 6:
+        if len(low[match.start() : end if end >= 0 else len(low)].split()) <= _SECTION_WORDS:
             scores[match.start() + 1] = 2
     for match in _LABEL_LOW.finditer(low):
-        scores[match.start() + 1] = 3
+        # "**Date:**" alone: a dateline as common atop an advisory as atop minutes
+        dateline = "**date" in match.group() or "**time" in match.group()
+        scores[match.start() + 1] = 1 if dateline else 3
     return scores
+
+
+def _is_numbered_section(text: str) -> bool:
+    """A short numbered heading that names a part of minutes ("3. Actions")."""
+    return (
+        len(text.split()) <= _SECTION_WORDS
+        and _NUMBERED_SECTION_LOW.match(text.lower()) is not None
+    )
 
 
 def _is_dated_meeting(text: str) -> bool:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from app.engine.actions import find_action_items
+from app.engine.action_dates import find_due, header_date
+from app.engine.actions import find_action_items, is_imperative, is_recommendation
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, Priority
 from app.engine.document import Document
 
@@ -62,10 +64,7 @@ def test_find_action_items_weekly_sync_parses_owners_dues_and_checkboxes() -> No
     wiki = _by_start(items, "Publish the LuaDream")
     assert (wiki.owner, wiki.due) == ("dana.lee", "2024-05-02")
     assert wiki.text == "Publish the LuaDream hunting queries to the SOC wiki"
-    share = _by_start(items, "Share the QR-code")
-    assert share.status is ItemStatus.done
-    assert share.owner == "Tomasz"
-    assert share.due == "2024-05-03"  # "by Friday", relative to "Date: 2024-04-26"
+    assert not any(item.text.startswith("Share the QR-code") for item in items)  # [x]: done
     expire = _by_start(items, "Expire feed domains")
     assert (expire.owner, expire.due, expire.priority) == ("Bob Okafor", "2024-05-10", Priority.low)
 
@@ -89,7 +88,7 @@ def test_find_action_items_incident_review_parses_ai_lines_and_speakers() -> Non
     assert block.due == "2024-03-13"  # "by tomorrow" after "Date: 12 March 2024"
     rotate = _by_start(items, "Rotate the passwords")
     assert (rotate.owner, rotate.due) == ("Maria", "2024-03-14")
-    assert _by_start(items, "Pull VPN logs").status is ItemStatus.done
+    assert not any(item.text.startswith("Pull VPN logs") for item in items)  # [x]: done
     assert _by_start(items, "I'll draft the customer notice").owner == "Jon"
     assert not any("185.220.101.4 " in item.text and "UTC" in item.text for item in items)
 
@@ -285,3 +284,216 @@ def test_find_action_items_domain_list_after_a_lead_in_is_not_items() -> None:
 def test_find_action_items_labels_in_articles_are_not_owners() -> None:
     text = "## Recommendations\n\n- Mitigation: apply the vendor patch to every gateway\n"
     assert [item.owner for item in _items(text)] == [None]
+
+
+def test_find_action_items_open_checkbox_reads_owner_and_weekday_in_parentheses() -> None:
+    text = "Date: 2024-04-26\n\n- [ ] Share the indicators with the ISAC (Tomasz, by Friday)\n"
+    item = _by_start(_items(text, BriefKind.meeting_notes), "Share the indicators")
+    assert (item.owner, item.due, item.status) == ("Tomasz", "2024-05-03", ItemStatus.open)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- [x] Share the phishing indicators with the ISAC",
+        "AI-6 [done] (@hana): Add CVE-2024-47575 to the KEV tracking sheet.",
+        "Done: rotate the VPN service account password",
+    ],
+)
+def test_find_action_items_checked_items_are_left_out(line: str) -> None:
+    assert _items(f"Date: 2024-11-05\n\n{line}\n", BriefKind.meeting_notes) == []
+
+
+def test_find_action_items_numbered_ai_lines_read_owner_and_due() -> None:
+    text = (
+        "VM standup - Tue 05 Nov 2024\n\n-- Action items --\n"
+        "AI-1 (@ravi): Upgrade fmg-hq-01 to 7.4.5 in the emergency window - due today.\n"
+        "AI-2 (@ravi): Upgrade fmg-dr-01 once the MSP restores the VPN - due Thursday.\n"
+    )
+    items = _items(text, BriefKind.meeting_notes)
+    assert [(i.owner, i.due) for i in items] == [("ravi", "2024-11-05"), ("ravi", "2024-11-07")]
+    assert items[0].text.startswith("Upgrade fmg-hq-01")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("send the timeline to legal, EOD tomorrow", "2024-10-04"),
+        ("review the exception list by end of next week", "2024-10-11"),
+        ("rotate the deploy keys - next Tuesday", "2024-10-08"),
+        ("brief the CISO by end of week", "2024-10-04"),
+    ],
+)
+def test_find_due_later_ends_resolve_against_a_thursday(phrase: str, due: str) -> None:
+    assert find_due(phrase, date(2024, 10, 3)) == due
+
+
+def test_header_date_reads_a_long_header_of_dotted_fields() -> None:
+    text = (
+        "# Meeting recap: helpdesk impersonation\n\n"
+        "**Microsoft Teams meeting · Tuesday 17 September 2024 · 10:00–10:40 · Recording and "
+        "transcript available**\n"
+    )
+    assert header_date(Document.from_raw(text)) == date(2024, 9, 17)
+
+
+def test_header_date_ignores_a_long_prose_line_with_a_date() -> None:
+    text = "Notes\n\nThe gang will publish the data of all who do not pay by 14 June 2023.\n"
+    assert header_date(Document.from_raw(text)) is None
+
+
+def _triples(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(i.text, i.owner, i.due) for i in _items(text, BriefKind.meeting_notes)]
+
+
+def test_find_action_items_pipe_tracker_export_reads_rows_and_skips_done_tickets() -> None:
+    text = (
+        "Backlog review, Wednesday 2024-06-12\n\n"
+        "Key | Type | Priority | Summary | Assignee | Due date | Status\n"
+        "----|------|----------|---------|----------|----------|-------\n"
+        "SEC-512 | Incident | Highest | Block the phishing domain on the proxy | Wei Chen "
+        "| 2024-06-12 | To Do\n"
+        "SEC-503 | Task | High | Isolate laptop LT-2291 after the detection | Wei Chen "
+        "| 2024-06-10 | Done\n"
+        "SEC-490 | Task | Low | Retire the legacy appliance from the inventory | Tomás Reyes "
+        "| 2024-06-28 | Blocked\n"
+    )
+    assert _triples(text) == [
+        ("Block the phishing domain on the proxy", "Wei Chen", "2024-06-12"),
+        ("Retire the legacy appliance from the inventory", "Tomás Reyes", "2024-06-28"),
+    ]
+
+
+def test_find_action_items_run_together_tickets_under_status_headings() -> None:
+    text = (
+        "Linear export, team DET · 14/10/2024\n\n### In Progress\n\n"
+        "DET-214   Urgent   Hunt for LNK launches from USB drives on the fleet   Camila Ortiz   "
+        "Oct 16\n"
+        "DET-218   Low   Document the triage steps in the SOC runbook   Unassigned   —\n\n"
+        "### Done\n\nDET-201   Medium   Retire the old ruleset on the DMZ sensors   Jens Aalto   "
+        "Oct 9\n"
+    )
+    assert _triples(text) == [
+        ("Hunt for LNK launches from USB drives on the fleet", "Camila Ortiz", "2024-10-16"),
+        ("Document the triage steps in the SOC runbook", None, None),
+    ]
+
+
+def test_find_action_items_numbered_actions_with_owner_first_and_target_field() -> None:
+    text = (
+        "BRIDGE MINUTES\nDate: 26/11/2024\n\n3. Actions\n"
+        "A1  Dev Patel     Upgrade both firewalls to the fixed build.   Target: 06:00 tomorrow\n"
+        "A4  Tom O'Neill   Add a check for exposed interfaces.   Target: next Monday\n"
+        "A6  Dev Patel     Remove the forgotten NAT rule.   CLOSED on the bridge\n"
+    )
+    assert _triples(text) == [
+        ("Upgrade both firewalls to the fixed build.", "Dev Patel", "2024-11-27"),
+        ("Add a check for exposed interfaces.", "Tom O'Neill", "2024-12-02"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "CVE-2024-1709 | ScreenConnect | Upgrade to 23.9.8 or later now | internet-facing",
+        "INC-2024-0117 Pikabot on a finance workstation, closed by the SOC",
+        "A1 Dev Patel said the firewall was reachable from the internet",
+    ],
+)
+def test_find_action_items_rows_that_are_no_tickets_yield_no_row_item(row: str) -> None:
+    assert all(i.owner is None for i in _items(f"Notes\n\n{row}\n", BriefKind.meeting_notes))
+
+
+def test_find_action_items_cuts_a_trailing_dash_due_clause() -> None:
+    text = "Date: 2024-11-05\n\nAI-1 (@ravi): Upgrade the backup server to 12.2 — due Fri.\n"
+    assert _triples(text) == [("Upgrade the backup server to 12.2", "ravi", "2024-11-08")]
+
+
+def test_find_action_items_assignment_after_a_semicolon_in_a_note() -> None:
+    text = (
+        "Review notes\nDate: 2024-10-14\n\n"
+        "- DET-211: the draft fired thirty times a day; Jens will scope it to workstations "
+        "before it ships. The sample came from a raw IP.\n"
+        "- DET-214: seen twice last month; nothing else to add.\n"
+    )
+    assert _triples(text) == [("Jens will scope it to workstations before it ships.", "Jens", None)]
+
+
+def test_find_action_items_post_is_an_action_verb() -> None:
+    text = "Standup\n\nMei will post the hashes in #threat-intel once the sandbox run finishes.\n"
+    assert _triples(text) == [
+        ("Mei will post the hashes in #threat-intel once the sandbox run finishes.", "Mei", None)
+    ]
+
+
+def test_find_action_items_they_should_continues_the_recommendation_before() -> None:
+    text = (
+        "## What operators should do\n\nOperators should disable Smart Install on every switch. "
+        "They should also restrict management interfaces to an out-of-band network.\n\n"
+        "## Background\n\nThe actors moved between carriers. They should have been caught.\n"
+    )
+    assert [i.text for i in _items(text)] == [
+        "Operators should disable Smart Install on every switch.",
+        "They should also restrict management interfaces to an out-of-band network.",
+    ]
+
+
+def test_find_action_items_bold_question_label_opens_advice() -> None:
+    text = (
+        "Summary\n\n**What should we do?** The infrastructure team should replace the two "
+        "branch routers before the end of the year. Passwords should be rotated monthly.\n"
+    )
+    assert [i.text for i in _items(text)] == [
+        "The infrastructure team should replace the two branch routers before the end of the year.",
+        "Passwords should be rotated monthly.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "After upgrading, terminate all active and persistent sessions.",
+        "If possible, disable the management interface on the WAN side.",
+        "In addition, reset the passwords of every local account.",
+    ],
+)
+def test_is_imperative_allows_a_short_clause_before_the_command(item: str) -> None:
+    assert is_imperative(item)
+
+
+def test_is_imperative_a_clause_before_a_statement_is_no_command() -> None:
+    assert not is_imperative("After upgrading, the attackers returned within a day.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Defenders can hunt for scheduled tasks that run rundll32 from AppData.",
+        "Network defenders can also block the listed domains at the proxy.",
+        "Organisations are also encouraged to log every RDP session.",
+    ],
+)
+def test_is_recommendation_can_and_also_encouraged_forms(sentence: str) -> None:
+    assert is_recommendation(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Organizations can be breached within hours of the disclosure.",
+        "Attackers can also block the listed domains to hide their tracks.",
+    ],
+)
+def test_is_recommendation_can_without_a_reader_doing_something_is_none(sentence: str) -> None:
+    assert not is_recommendation(sentence)
+
+
+def test_find_action_items_defenders_can_sentences_in_a_mitigations_section() -> None:
+    text = (
+        "## Mitigations\n\nThe loader persists through a scheduled task. Defenders can hunt for "
+        "tasks that run rundll32 from AppData. Defenders can also block the listed domains.\n"
+    )
+    assert [i.text for i in _items(text)] == [
+        "Defenders can hunt for tasks that run rundll32 from AppData.",
+        "Defenders can also block the listed domains.",
+    ]

@@ -95,3 +95,31 @@ def test_detect_kind_every_gold_article_stays_an_article() -> None:
     for path in sorted(docs.glob("a*")):
         doc = Document.from_raw(path.read_text(encoding="utf-8"))
         assert detect_kind(doc) is BriefKind.article, path.name
+
+
+def test_detect_kind_bridge_minutes_with_numbered_sections_are_meeting_notes() -> None:
+    text = (
+        "MAJOR INCIDENT BRIDGE - MINUTES\n"
+        "Ref: MI-7 | Date: 26/11/2024 | Bridge opened 21:40 GMT\n"
+        "Incident manager: Fiona Grant\n"
+        "On the bridge: Dev Patel (network), Grace Liu (SOC)\n\n"
+        "1. Situation\nThe edge firewall was reachable from the internet.\n\n"
+        "2. Decisions\n- Emergency change approved.\n\n"
+        "3. Actions\nA1  Dev Patel  Upgrade both firewalls.  Target: tomorrow\n"
+    )
+    assert detect_kind(Document.from_raw(text)) is BriefKind.meeting_notes
+
+
+def test_detect_kind_bold_date_line_alone_does_not_make_an_advisory_notes() -> None:
+    prose = (
+        "Affiliates of the ransomware operation are exploiting a memory leak in the gateway "
+        "appliances to steal session tokens. With a stolen token the attacker takes over an "
+        "authenticated session without a password or a prompt. Fixed builds were released in "
+        "October, but sessions hijacked before patching remain valid until they are ended."
+    )
+    text = (
+        "# Advisory AA23-325A: affiliates exploit the gateway flaw\n\n"
+        "**Date:** 21 November 2023\n\n## Overview\n\n"
+        f"{prose}\n\n## Mitigations\n\n- Upgrade to the fixed builds.\n"
+    )
+    assert detect_kind(Document.from_raw(text)) is BriefKind.article
