@@ -11,7 +11,7 @@ by 12 March", "@bob will …", "Alice Chen — chase …". Field lines under an 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from app.engine.action_dates import header_date
@@ -160,8 +160,6 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
         if meeting:  # a tracker's rows, and its "Done" section of finished tickets
             if shape.heading:
                 scan.done_section = _is_done_title(text)
-            elif scan.done_section:
-                continue
             if not shape.marker and may_be_row(text) and _scan_row(scan, line):
                 continue
         # Most lines are a heading-like line (a table row, an indicator) or prose: a line with
@@ -210,12 +208,12 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     scan.open_id = None
     text = scan.doc.text
     for found in _find_in_line(scan, line, shape):
-        if found.status is ItemStatus.done:  # a checked item is no action left to take
-            continue
         key = (text[found.start : found.end], found.speaker)
         if key in scan.seen:  # a repeated line yields its item once, cheaply
             continue
         scan.seen.add(key)
+        if scan.done_section and found.status is not ItemStatus.done:
+            found = replace(found, status=ItemStatus.done)  # listed under "Done" / "Closed"
         item = _build_item(scan, found)
         if item is not None:
             scan.items.setdefault(item.id, item)
@@ -228,9 +226,9 @@ def _scan_row(scan: _Scan, line: Span) -> bool:
     if row is None:
         return False
     scan.open_id = None
-    if row.done:  # a finished ticket is a checked item
-        return True
-    found = _Found(line.start + row.start, line.start + row.end, ItemStatus.open)
+    # a finished ticket, or any ticket under a "Done" heading, is a checked item
+    status = ItemStatus.done if row.done or scan.done_section else ItemStatus.open
+    found = _Found(line.start + row.start, line.start + row.end, status)
     item = _build_item(scan, found)
     if item is not None:
         update = {"owner": row.owner or item.owner, "due": row.due or item.due}

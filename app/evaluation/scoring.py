@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from app.engine.brief import ActionItem, Actor, Brief
+from app.engine.brief import ActionItem, Actor, Brief, ItemStatus
 from app.engine.document import Document
 from app.engine.pipeline import Extractor
 from app.evaluation.gold import GoldAction, GoldActor, GoldDoc, load_gold
@@ -27,7 +27,13 @@ __all__ = ["evaluate", "format_table", "load_gold", "score_brief"]
 
 
 def score_brief(gold: GoldDoc, brief: Brief) -> DocScore:
-    """Compare one brief with its gold document, field by field."""
+    """Compare one brief with its gold document, field by field.
+
+    The gold set labels open action items only, so items the brief reports as done (checked
+    boxes, finished tickets) are left out of the comparison.
+    """
+    open_items = [item for item in brief.action_items if item.status is not ItemStatus.done]
+    brief = brief.model_copy(update={"action_items": open_items})
     actor_pairs = greedy_pairs(gold.actors, brief.actors, _actor_score, 1.0)
     action_pairs = greedy_pairs(
         gold.action_items, brief.action_items, _action_score, ACTION_MIN_SCORE

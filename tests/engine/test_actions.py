@@ -64,7 +64,10 @@ def test_find_action_items_weekly_sync_parses_owners_dues_and_checkboxes() -> No
     wiki = _by_start(items, "Publish the LuaDream")
     assert (wiki.owner, wiki.due) == ("dana.lee", "2024-05-02")
     assert wiki.text == "Publish the LuaDream hunting queries to the SOC wiki"
-    assert not any(item.text.startswith("Share the QR-code") for item in items)  # [x]: done
+    share = _by_start(items, "Share the QR-code")
+    assert share.status is ItemStatus.done  # [x]
+    assert share.owner == "Tomasz"
+    assert share.due == "2024-05-03"  # "by Friday", relative to "Date: 2024-04-26"
     expire = _by_start(items, "Expire feed domains")
     assert (expire.owner, expire.due, expire.priority) == ("Bob Okafor", "2024-05-10", Priority.low)
 
@@ -88,7 +91,7 @@ def test_find_action_items_incident_review_parses_ai_lines_and_speakers() -> Non
     assert block.due == "2024-03-13"  # "by tomorrow" after "Date: 12 March 2024"
     rotate = _by_start(items, "Rotate the passwords")
     assert (rotate.owner, rotate.due) == ("Maria", "2024-03-14")
-    assert not any(item.text.startswith("Pull VPN logs") for item in items)  # [x]: done
+    assert _by_start(items, "Pull VPN logs").status is ItemStatus.done  # [x]
     assert _by_start(items, "I'll draft the customer notice").owner == "Jon"
     assert not any("185.220.101.4 " in item.text and "UTC" in item.text for item in items)
 
@@ -300,8 +303,10 @@ def test_find_action_items_open_checkbox_reads_owner_and_weekday_in_parentheses(
         "Done: rotate the VPN service account password",
     ],
 )
-def test_find_action_items_checked_items_are_left_out(line: str) -> None:
-    assert _items(f"Date: 2024-11-05\n\n{line}\n", BriefKind.meeting_notes) == []
+def test_find_action_items_checked_items_are_kept_as_done(line: str) -> None:
+    # a ticketing system syncing items by id must see a task close, not vanish
+    items = _items(f"Date: 2024-11-05\n\n{line}\n", BriefKind.meeting_notes)
+    assert [item.status for item in items] == [ItemStatus.done]
 
 
 def test_find_action_items_numbered_ai_lines_read_owner_and_due() -> None:
@@ -343,10 +348,17 @@ def test_header_date_ignores_a_long_prose_line_with_a_date() -> None:
 
 
 def _triples(text: str) -> list[tuple[str, str | None, str | None]]:
-    return [(i.text, i.owner, i.due) for i in _items(text, BriefKind.meeting_notes)]
+    """(text, owner, due) of the open items; see ``_done`` for the checked ones."""
+    items = _items(text, BriefKind.meeting_notes)
+    return [(i.text, i.owner, i.due) for i in items if i.status is ItemStatus.open]
 
 
-def test_find_action_items_pipe_tracker_export_reads_rows_and_skips_done_tickets() -> None:
+def _done(text: str) -> list[str]:
+    items = _items(text, BriefKind.meeting_notes)
+    return [i.text for i in items if i.status is ItemStatus.done]
+
+
+def test_find_action_items_pipe_tracker_export_reads_rows_and_marks_done_tickets() -> None:
     text = (
         "Backlog review, Wednesday 2024-06-12\n\n"
         "Key | Type | Priority | Summary | Assignee | Due date | Status\n"
@@ -362,6 +374,7 @@ def test_find_action_items_pipe_tracker_export_reads_rows_and_skips_done_tickets
         ("Block the phishing domain on the proxy", "Wei Chen", "2024-06-12"),
         ("Retire the legacy appliance from the inventory", "Tomás Reyes", "2024-06-28"),
     ]
+    assert _done(text) == ["Isolate laptop LT-2291 after the detection"]
 
 
 def test_find_action_items_run_together_tickets_under_status_headings() -> None:
@@ -377,6 +390,7 @@ def test_find_action_items_run_together_tickets_under_status_headings() -> None:
         ("Hunt for LNK launches from USB drives on the fleet", "Camila Ortiz", "2024-10-16"),
         ("Document the triage steps in the SOC runbook", None, None),
     ]
+    assert _done(text) == ["Retire the old ruleset on the DMZ sensors"]
 
 
 def test_find_action_items_numbered_actions_with_owner_first_and_target_field() -> None:
@@ -390,6 +404,7 @@ def test_find_action_items_numbered_actions_with_owner_first_and_target_field() 
         ("Upgrade both firewalls to the fixed build.", "Dev Patel", "2024-11-27"),
         ("Add a check for exposed interfaces.", "Tom O'Neill", "2024-12-02"),
     ]
+    assert _done(text) == ["Remove the forgotten NAT rule."]
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from app.engine.brief import (
     BriefKind,
     Indicator,
     IndicatorType,
+    ItemStatus,
     Link,
     Provenance,
     Relation,
@@ -187,6 +188,16 @@ def test_score_brief_unrelated_or_fragment_action_does_not_match() -> None:
     brief = _perfect()
     brief.action_items = [_item("Order lunch for the team"), _item("patch")]
     assert score_brief(GOLD_DOC, brief).action_items.tp == 0
+
+
+def test_score_brief_items_reported_done_are_not_scored() -> None:
+    # the gold set labels open items only; a checked box the extractor keeps as done is
+    # neither a hit nor an extra
+    brief = _perfect()
+    done = _item("Order lunch for the team").model_copy(update={"status": ItemStatus.done})
+    brief.action_items = [*brief.action_items, done]
+    score = score_brief(GOLD_DOC, brief)
+    assert (score.action_items.tp, score.action_items.fp, score.action_items.fn) == (2, 0, 0)
 
 
 def test_score_brief_wrong_owner_and_due_lower_their_accuracy() -> None:
