@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from app.engine.brief import Actor, Link, Relation
@@ -93,40 +93,43 @@ def _ends(
 def _link_score(gold: LinkEnds, pred: LinkEnds) -> float:
     if gold.relation != pred.relation:
         return 0.0
-    if names_match(gold.source, pred.source) and names_match(gold.target, pred.target):
-        return 1.0
-    swapped = names_match(gold.source, pred.target) and names_match(gold.target, pred.source)
-    return 1.0 if gold.relation in SYMMETRIC and swapped else 0.0
+    return 1.0 if _ends_match(gold, pred, either_way=gold.relation in SYMMETRIC) else 0.0
 
 
 def _pair_score(gold: LinkEnds, pred: LinkEnds) -> float:
-    straight = names_match(gold.source, pred.source) and names_match(gold.target, pred.target)
+    return 1.0 if _ends_match(gold, pred, either_way=True) else 0.0
+
+
+def _ends_match(gold: LinkEnds, pred: LinkEnds, *, either_way: bool) -> bool:
+    if names_match(gold.source, pred.source) and names_match(gold.target, pred.target):
+        return True
     swapped = names_match(gold.source, pred.target) and names_match(gold.target, pred.source)
-    return 1.0 if straight or swapped else 0.0
+    return either_way and swapped
 
 
 def _dedupe(links: list[LinkEnds]) -> list[LinkEnds]:
     """One link per (source, relation, target), symmetric relations either way round."""
-    seen: set[tuple[str, str, str]] = set()
-    kept: list[LinkEnds] = []
-    for link in links:
-        src, tgt = _key(link.source), _key(link.target)
-        if link.relation in SYMMETRIC:
-            src, tgt = sorted((src, tgt))
-        if (src, link.relation.value, tgt) not in seen:
-            seen.add((src, link.relation.value, tgt))
-            kept.append(link)
-    return kept
+    return _unique(links, _link_key)
 
 
 def _dedupe_pairs(links: list[LinkEnds]) -> list[LinkEnds]:
     """The two ends of each link, unordered, once per pair whatever the relations."""
-    seen: set[tuple[str, str]] = set()
+    return _unique(links, lambda link: tuple(sorted((_key(link.source), _key(link.target)))))
+
+
+def _link_key(link: LinkEnds) -> tuple[str, ...]:
+    src, tgt = _key(link.source), _key(link.target)
+    if link.relation in SYMMETRIC:
+        src, tgt = sorted((src, tgt))
+    return (src, link.relation.value, tgt)
+
+
+def _unique(links: list[LinkEnds], key: Callable[[LinkEnds], tuple[str, ...]]) -> list[LinkEnds]:
+    seen: set[tuple[str, ...]] = set()
     kept: list[LinkEnds] = []
     for link in links:
-        a, b = sorted((_key(link.source), _key(link.target)))
-        if (a, b) not in seen:
-            seen.add((a, b))
+        if key(link) not in seen:
+            seen.add(key(link))
             kept.append(link)
     return kept
 
