@@ -183,7 +183,7 @@ def _absolute_in(line: str) -> str | None:
         return None
     if len(line.split()) > _DATELINE_WORDS:
         # "Teams meeting · Tuesday 17 September 2024 · 10:00": a long header of short fields
-        if "·" not in line and "|" not in line and "•" not in line:
+        if _FIELD_SEPARATOR.search(line) is None:
             return None
         for segment in _FIELD_SEPARATOR.split(line):
             if (found := _absolute_in(segment)) is not None:

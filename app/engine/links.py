@@ -110,7 +110,6 @@ Outcome = tuple[str, bool, float] | None
 Plan = tuple[tuple[Cue | TailCue | None, Outcome], ...]
 Found = dict[str, Any]  # a link's ``Link`` fields, its evidence still as spans
 _COORDINATE: Outcome = ("", True, 0.0)
-_ATTRIBUTES = "attributes"
 # Outcomes that hold only when the words after the second mention agree: "China" in "a
 # China-based group", "Mirai" in "a Mirai variant".
 
@@ -151,9 +150,9 @@ class _Text:
     # what the words between two mentions decide, by (gap, kinds, same class): a document
     # repeats its phrasings, so most pairs find their answer here
     plans: dict[tuple[Gap, str, str, bool], Plan] = field(default_factory=dict)
-    # which of the cues read before a first mention ("attribute the group to") the document
-    # can hold at all: a plan leaves out the steps that cannot apply
-    before: frozenset[str] = frozenset()
+    # whether the document says "attribut…" at all: without, a plan leaves out the step
+    # that reads "attribute the group to" before a first mention
+    attributes: bool = False
 
     @classmethod
     def of(cls, text: str, actors: list[Actor]) -> _Text:
@@ -161,9 +160,8 @@ class _Text:
         kinds = [a.type.value for a in actors]
         classes = ["software" if kind in SOFTWARE else kind for kind in kinds]
         low = lowered_document(text)
-        says = "attribut" in (text.lower() if low is None else low)
-        before = frozenset({_ATTRIBUTES}) if says else frozenset()
-        return cls(text, low, kinds, classes, [a.name for a in actors], before=before)
+        attributes = "attribut" in (text.lower() if low is None else low)
+        return cls(text, low, kinds, classes, [a.name for a in actors], attributes=attributes)
 
     def gap(self, start: int, end: int) -> Gap:
         """``text[start:end]`` and its ``lowered`` form (the cues read the words as written
@@ -214,15 +212,13 @@ def _read_sentence(
     whole = (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
     last = len(items) - 1
     head = 0  # where the list "A, B, and C" that ends with items[j] begins
-    joined: set[int] | None = None  # the j whose items[j] continues the list items[j - 1] ends
+    joined: set[int] = set()  # the j whose items[j] continues the list items[j - 1] ends
     for j, later in enumerate(items):
         if j:
             prev = items[j - 1]
             gap = text[prev.end : later.start].strip()
             if gap not in LIST_GAPS or classes[prev.actor] != classes[later.actor]:
                 head = j
-            elif joined is None:
-                joined = {j}
             else:
                 joined.add(j)
         if kinds[later.actor] == COUNTRY and j < last and _modifies_next(at, items, j):
@@ -233,9 +229,9 @@ def _read_sentence(
                 continue
             verdict = _classify(at, sentence, earlier, items[head], later)
             if verdict is not None:
-                _add(found, verdict, whole or _quote(sentence, earlier, later))
-                if joined and i in joined:  # "CISA, the NSA and the FBI warn": each of them
-                    span = whole or _quote(sentence, earlier, later)
+                span = whole or _quote(sentence, earlier, later)
+                _add(found, verdict, span)
+                if i in joined:  # "CISA, the NSA and the FBI warn": each of them
                     name = at.names[earlier.actor]
                     for other in _list_before(items, joined, i):
                         _add(found, _instead(verdict, name, at, other), span)
@@ -299,7 +295,7 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
     key = (gap, ka, kb, at.classes[a.actor] == at.classes[b.actor])
     plan = at.plans.get(key)
     if plan is None:
-        plan = at.plans[key] = _plan(gap, ka, kb, key[3], at.before)
+        plan = at.plans[key] = _plan(gap, ka, kb, key[3], at.attributes)
     outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, a, plan)
     if outcome is None:
         return None
@@ -340,15 +336,15 @@ def _follow(at: _Text, sentence: Span, a: Mention, plan: Plan) -> Outcome:
     return None  # (never reached: a plan ends with a step that always applies)
 
 
-def _plan(gap: Gap, ka: str, kb: str, same_class: bool, before: frozenset[str]) -> Plan:
+def _plan(gap: Gap, ka: str, kb: str, same_class: bool, attributes: bool) -> Plan:
     """What the words between two mentions decide for a pair of kinds ``ka`` and ``kb``
     (whether of one class, "software" for malware and tools alike); the words just before
     the first mention are left to the plan's cues."""
     if NEGATION.found(*gap) or MODIFIER_START.match(*gap):
         return _NO_LINK
     if kb == VENDOR and ka in SOFTWARE:  # (the most common pair, and only a report)
-        return _reporting(ka, kb, gap, before)
-    steps = _attribution(ka, kb, gap, before) if kb in SPONSORS or kb in GROUPS else ()
+        return _reporting(ka, kb, gap)
+    steps = _attribution(ka, kb, gap, attributes) if kb in SPONSORS or kb in GROUPS else ()
     if steps and steps[-1][0] is None:
         return steps
     rest: Plan
@@ -357,7 +353,7 @@ def _plan(gap: Gap, ka: str, kb: str, same_class: bool, before: frozenset[str]) 
     elif ka in VICTIMS and kb in GROUPS and _has_by(gap) and TARGETED_BY.found(*gap):
         rest = ((None, (REL_TARGETS, False, 0.6)),)
     elif ka in REPORTERS or kb in REPORTERS:
-        rest = _reporting(ka, kb, gap, before)
+        rest = _reporting(ka, kb, gap)
     elif ka == COUNTRY and kb != COUNTRY and (ADJACENT.match(*gap) or _possessive(kb, gap)):
         rest = ((None, (REL_ATTRIBUTED_TO, False, 0.6)),)
     else:
@@ -398,11 +394,11 @@ def _attack(kb: str, gap: Gap) -> bool:
     return kb not in REPORTERS or REPORTER_VERB.search(*gap) is None
 
 
-def _attribution(ka: str, kb: str, gap: Gap, before: frozenset[str]) -> Plan:
+def _attribution(ka: str, kb: str, gap: Gap, attributes: bool) -> Plan:
     """The steps that read an attribution of ``a`` to a sponsor ``b`` (a government body or
     a country, or a group "running" it); a plan that ends with a step without a cue decides
     alone, an empty one leaves the pair to the other readings."""
-    if ka in REPORTERS or ka == COUNTRY or (kb not in SPONSORS and kb not in GROUPS):
+    if ka in REPORTERS or ka == COUNTRY:  # (the caller has checked that kb is one of them)
         return ()
     low = gap[0] if gap[1] is None else gap[1]
     found = " by" in low and SPONSORED_BY.found(*gap)
@@ -413,7 +409,7 @@ def _attribution(ka: str, kb: str, gap: Gap, before: frozenset[str]) -> Plan:
         return ((None, (REL_ATTRIBUTED_TO, True, 0.8)),)
     if kb == COUNTRY and ORIGIN_GAP.match(*gap):
         return ((None, _ORIGIN),)
-    if _ATTRIBUTES in before and STARTS_TO.match(*gap):  # "attribute the group to the FSB"
+    if attributes and STARTS_TO.match(*gap):  # "attribute the group to the FSB"
         return ((ATTRIBUTE_BEFORE, (REL_ATTRIBUTED_TO, True, 0.7)),)
     return ()
 
@@ -455,7 +451,7 @@ def _relation(ka: str, kb: str, same_class: bool, gap: Gap) -> Plan:
     return (*steps, *_TRY_COORDINATED) if steps else _TRY_COORDINATED
 
 
-def _reporting(ka: str, kb: str, gap: Gap, before: frozenset[str]) -> Plan:
+def _reporting(ka: str, kb: str, gap: Gap) -> Plan:
     """ "A reported by V" / "V reports A": the plan when a vendor or agency (one of the two,
     of kinds ``ka`` and ``kb``) reports on the other."""
     if (ka in REPORTERS and kb in REPORTERS) or COUNTRY in (ka, kb):
