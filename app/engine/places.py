@@ -102,19 +102,26 @@ def scan_places(
         return result
     doc = _Doc(text, sentences, starts, {})
     country_ends = {hit.end for hit, entity in places if entity.kind == "country"}
+    # a name already listed as a target needs no more checks: a report names its regions
+    # and sectors again and again, and only the first targeted mention of each counts
+    regions: set[str] = set()
+    sectors: set[str] = set()
     for hit, entity in places:
         kind = entity.kind
         if kind == "country" and _attribution(doc, hit):
             result.attributed.setdefault(hit.entity, []).append(hit)
         elif kind != "sector" and hit.flags & ADJECTIVE == 0:
-            if _in_targeting_sentence(doc, hit):
-                _add(result.regions, entity.name)
+            if entity.name not in regions and _in_targeting_sentence(doc, hit):
+                regions.add(entity.name)
+                result.regions.append(entity.name)
         elif (
             kind == "sector"
+            and entity.name not in sectors
             and _is_targeted_sector(doc, hit, country_ends)
             and _in_targeting_sentence(doc, hit)
         ):
-            _add(result.sectors, entity.name)
+            sectors.add(entity.name)
+            result.sectors.append(entity.name)
     return result
 
 
@@ -169,8 +176,3 @@ def _is_targeted_sector(doc: _Doc, hit: Hit, country_ends: set[int]) -> bool:
         return False  # "Chinese government" is an actor's patron, not a sector
     window = text[max(0, hit.start - 40) : hit.end + 30]
     return _SECTOR_CONTEXT.search(window, lowered(window)) is not None
-
-
-def _add(items: list[str], name: str) -> None:
-    if name not in items:
-        items.append(name)
