@@ -19,7 +19,6 @@ import os
 import pickle
 import sys
 import tempfile
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,9 +108,11 @@ class Gazetteer:
         automaton: Any,
         loose: dict[str, int],
         common: frozenset[str],
+        tag_sets: tuple[tuple[str, ...], ...] = ((),),
     ) -> None:
         self.entities = entities
         self.automaton = automaton
+        self.tag_sets = tag_sets  # the cue tags of each key, by the index its value holds
         self.loose = loose
         self.common = common
         self.software_keys = frozenset(
@@ -128,12 +129,14 @@ class Gazetteer:
     def scan_with_cues(self, text: str) -> tuple[list[Hit], dict[str, list[int]]]:
         """Names as ``scan`` finds them, plus the offsets of every rule cue word by tag."""
         hits: list[Hit] = []
-        cues: defaultdict[str, list[int]] = defaultdict(list)
         add_hit = hits.append
-        for end_index, (length, names, tags) in self.automaton.iter(padded_fold(text)):
+        # cue offsets go to one list per set of tags (most cue words carry two), split by tag
+        # after the loop: one append per cue word instead of one per tag
+        by_tag_set: list[list[int]] = [[] for _ in self.tag_sets]
+        for end_index, (length, names, tag_set) in self.automaton.iter(padded_fold(text)):
             start = end_index - length + 1
-            for tag in tags:
-                cues[tag].append(start)
+            if tag_set:
+                by_tag_set[tag_set].append(start)
             if names:
                 end = start + length - 2
                 surface = text[start:end]
@@ -141,7 +144,7 @@ class Gazetteer:
                     if surface == form or flags & FOLD or _surface_matches(surface, form, flags):
                         add_hit(_new_hit(Hit, (start, end, entity, flags)))
                         break
-        return _drop_overlaps(hits), cues
+        return _drop_overlaps(hits), _cues_by_tag(self.tag_sets, by_tag_set)
 
     def lookup(self, name: str) -> int | None:
         """The entity a name (or any of its aliases, even ambiguous ones) belongs to."""
@@ -216,6 +219,24 @@ def _surface_matches(surface: str, form: str, flags: int) -> bool:
     return any(ch.isupper() for ch in surface)
 
 
+def _cues_by_tag(
+    tag_sets: tuple[tuple[str, ...], ...], by_tag_set: list[list[int]]
+) -> dict[str, list[int]]:
+    """The offsets of each tag's cue words by start, from the offsets of each tag set.
+
+    The automaton reports by end; the two orders differ only where a tag's keys nest
+    ("actor" in "threat actor"), and the rules that read those tags sort the offsets anyway.
+    """
+    cues: dict[str, list[int]] = {}
+    for tags, starts in zip(tag_sets, by_tag_set, strict=True):
+        if starts:
+            for tag in tags:
+                cues.setdefault(tag, []).extend(starts)
+    for starts in cues.values():
+        starts.sort()  # one run per tag set: a merge
+    return cues
+
+
 def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
     """Hits by start, the longest first at each start, without the ones they overlap.
 
@@ -247,7 +268,8 @@ def build_gazetteer() -> Gazetteer:
                 keyed.setdefault(_key(form), []).append((index, form, 0))
     _add_lexicon(entities, keyed, loose)
     _add_cues(keyed)
-    return Gazetteer(entities, _compile(keyed), loose, common)
+    automaton, tag_sets = _compile(keyed)
+    return Gazetteer(entities, automaton, loose, common, tag_sets)
 
 
 def _all_entries() -> Any:
@@ -286,21 +308,27 @@ def _add_lexicon(
 def _add_cues(keyed: dict[str, list[tuple[int, str, int]]]) -> None:
     for tag, (words, prefix) in lexicon.CUE_KEYS.items():
         for word in words:
-            keyed.setdefault(_key(word), []).append((-1, tag, 0))
-            if prefix:  # "apt4" also opens "APT41"
-                keyed.setdefault(_key(word).rstrip(" "), []).append((-1, tag, 0))
+            key = _key(word)
+            if prefix and word[-1].isdigit():
+                key = key.rstrip(" ")  # "apt4" opens "APT41" (and is "APT4" itself)
+            keyed.setdefault(key, []).append((-1, tag, 0))
 
 
-def _compile(keyed: dict[str, list[tuple[int, str, int]]]) -> Any:
-    """One automaton value per key: (length, name candidates, cue tags)."""
+def _compile(
+    keyed: dict[str, list[tuple[int, str, int]]],
+) -> tuple[Any, tuple[tuple[str, ...], ...]]:
+    """One automaton value per key: (length, name candidates, index of its cue tags), and
+    the cue tag sets by index (index 0: no tags)."""
     automaton = ahocorasick.Automaton()
+    tag_sets: dict[tuple[str, ...], int] = {(): 0}
     for key, candidates in keyed.items():
         if key.strip():
             names = tuple(c for c in candidates if c[0] >= 0)
             tags = tuple(dict.fromkeys(form for entity, form, _ in candidates if entity < 0))
-            automaton.add_word(key, (len(key), names, tags))
+            tag_set = tag_sets.setdefault(tags, len(tag_sets))
+            automaton.add_word(key, (len(key), names, tag_set))
     automaton.make_automaton()
-    return automaton
+    return automaton, tuple(tag_sets)
 
 
 def cache_path() -> Path:

@@ -420,7 +420,8 @@ TOOL_NAMES = TOOL_NAMES | frozenset(TOOLS)
 
 
 # Cue words compiled into the gazetteer automaton so rules need no regex scan of their own:
-# tag -> (words, whether a word is only a prefix of the token, e.g. "apt4" for "APT41").
+# tag -> (words, whether a word ending in a digit is only the prefix of a token: "apt4" opens
+# "APT41"; the other words are whole, as a separator follows them: "APT-41", "STORM-0558").
 def _tuple(text: str) -> tuple[str, ...]:
     return tuple(word.replace("_", " ") for word in text.split())
 
