@@ -8,6 +8,7 @@ the text blames them.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -148,9 +149,10 @@ def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) 
     )
     mentions: list[Mention] = list(map(_new_mention, repeat(Mention), fields))
     if vendors:
-        at_vendors = compress(count(), map(vendors.__contains__, map(_ENTITY, named)))
-        products = [i for i in at_vendors if _is_product(text, named[i].end)]
-        for i in reversed(products):
+        at_vendors = list(compress(count(), map(vendors.__contains__, map(_ENTITY, named))))
+        ends = list(map(_END, map(named.__getitem__, at_vendors)))
+        after = map(_PRODUCT_AFTER.match, repeat(text), ends, map(_PRODUCT_REACH.__add__, ends))
+        for i in reversed(list(compress(at_vendors, after))):
             del mentions[i]
     return mentions
 
@@ -158,13 +160,12 @@ def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) 
 _new_mention = tuple.__new__  # ``Mention(*fields)`` without a Python-level call
 _START, _END, _ENTITY = itemgetter(0), itemgetter(1), itemgetter(2)
 _KEY = itemgetter(2)  # a mention's group key
-
-
-def _is_product(text: str, end: int) -> bool:
-    if text[end : end + 1] != " ":
-        return False
-    following = text[end + 1 : end + 30].split(maxsplit=1)
-    return bool(following) and following[0] in PRODUCT_WORDS
+# A product word as the first word within 30 characters after a space ("Microsoft Defender"):
+# one C-level match per vendor mention; a report names its vendors again and again.
+_PRODUCT_AFTER = re.compile(
+    r"[ ]\s*(?:" + "|".join(map(re.escape, sorted(PRODUCT_WORDS))) + r")(?!\S)"
+)
+_PRODUCT_REACH = 30
 
 
 def _add_rule_mentions(
