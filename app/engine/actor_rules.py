@@ -157,7 +157,7 @@ def find_rule_names(
     found.extend(
         _introduced_names(text, gaz, _matches(_INTRO_CUE, text, _word_starts(at.get("intro"))))
     )
-    found.extend(_introduced_software(text, gaz, _matches(_SOFTWARE_CUE, text, cue_names)))
+    found.extend(_introduced_software(text, gaz, cue_names))
     return found
 
 
@@ -204,36 +204,35 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
     """
     actors: list[Candidate] = []
     software: list[Candidate] = []
-    rfind, name_at_end = text.rfind, _NAME_AT_END.search
+    rfind, name_at_end, capital_in = text.rfind, _NAME_AT_END.search, _ASCII_CAPITAL_OR_DIGIT.search
     suffix_at, cue_at = _ACTOR_SUFFIX.match, _CUE_AFTER_NAME.match
+    ascii_text = text.isascii()
     for at in sorted({cue - 1 for cue in cues if cue > 0}):
         if text[at] != " ":
             continue  # both patterns start with a space after a capitalised word
         lo = at - 40 if at > 40 else 0
-        if not _has_capital_or_digit(text[max(rfind(" ", lo, at), rfind("\n", lo, at)) + 1 : at]):
+        word = max(rfind(" ", lo, at), rfind("\n", lo, at)) + 1  # where the word before starts
+        if capital_in(text, word, at) is None and (
+            ascii_text or not _has_capital_or_digit(text[word:at])
+        ):
             continue
         match = suffix_at(text, at)
-        found, kind = (actors, "threat_actor") if match else (software, "malware")
-        match = match or cue_at(text, at)
-        if match is None:
+        if match is not None:
+            found, kind = actors, "threat_actor"
+        elif cue_at(text, at) is not None:
+            found, kind = software, "tool" if text.startswith("tool", at + 1) else "malware"
+        else:
             continue
-        cue_kind = "tool" if match.group().strip() == "tool" else kind
-        head = name_at_end(text, _tail_start(text, at - 60 if at > 60 else 0, at, 3), at)
+        lo = at - 60 if at > 60 else 0
+        parts = text[lo:at].rsplit(None, 3)  # ``_tail_start``, inlined: the last three words
+        head = name_at_end(text, lo + len(parts[0]) if len(parts) > 3 else lo, at)
         if head is None:
             continue
-        picked = pick_name(text, head.start(1), head.end(1), cue_kind, gaz)
+        picked = pick_name(text, head.start(1), head.end(1), kind, gaz)
         if picked is not None:
             found.append(picked)
     yield from actors  # every "X group" first, then every "X backdoor", as the text orders them
     yield from software
-
-
-def _capital_word_before(text: str, end: int) -> bool:
-    """Cheap pre-check: does the word ending at ``end`` hold a capital letter or a digit?"""
-    lo = end - 40 if end > 40 else 0
-    return _has_capital_or_digit(
-        text[max(text.rfind(" ", lo, end), text.rfind("\n", lo, end)) + 1 : end]
-    )
 
 
 def _has_capital_or_digit(word: str) -> bool:
@@ -299,12 +298,24 @@ def _introduced_names(
             yield picked
 
 
-def _introduced_software(
-    text: str, gaz: Gazetteer, matches: list[re.Match[str]]
-) -> Iterator[Candidate]:
-    """ "GRAYFEATHER, a new backdoor written in Go" / "**ORCSHRED**, a shell-script wiper"."""
-    for match in matches:
-        head = _intro_head(text, max(0, match.start() - 60), match.start())
+def _introduced_software(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[Candidate]:
+    """ "GRAYFEATHER, a new backdoor written in Go" / "**ORCSHRED**, a shell-script wiper".
+
+    ``cues`` are where software cue words may start. Few of them follow the article the
+    name needs ("a new backdoor"), so that test (``_intro_head``'s first) comes before the
+    cue's own pattern.
+    """
+    isdisjoint, cue_at = _ARTICLES.isdisjoint, _SOFTWARE_CUE.match
+    for start in cues:
+        lo = start - 60 if start > 60 else 0
+        if not start or not text[start - 1].isspace():
+            continue
+        if isdisjoint(text[lo:start].rsplit(None, 5)[-5:]):
+            continue
+        match = cue_at(text, start)
+        if match is None:
+            continue
+        head = _intro_head(text, lo, start)
         if head is None:
             continue
         kind = _kind_of_cue(match.group())
