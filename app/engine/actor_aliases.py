@@ -45,10 +45,11 @@ _VERSIONED = re.compile(r"(.+?) v?\d+(?:\.\d+)*$")
 _PAREN = re.compile(rf"\s*\(({rules.NAME})\)")
 _LIST_SPLIT = re.compile(r"\s*(?:, and|,|\band\b|\bor\b)\s*")
 _NAME_AFTER_SLASH = re.compile(rf"({rules.NAME})")
-# What must follow a name for any of the alias patterns above to match after it.
+# What must follow a name for any of the alias patterns above to match after it: a slash,
+# a parenthesis, or (after an optional noun and comma) the word that opens "aka" / "which".
 _ALIAS_HINT = re.compile(
-    r"/|\s*(?:[,(]|is|was|are|were|also|aka|a\.k\.a|tracked|formerly|which|that|whom"
-    r"|group|gang|APT|actor|threat actor|team|crew|cluster|malware|backdoor)"
+    _NOUN + r"\s*[,(]?\s*(?:is|was|are|were|also|known|aka|a\.k\.a|tracked|formerly|which|that"
+    r"|whom)|\s*\(|/"
 )
 _POSSESSIVE_GAPS = ("'s ", "’s ")
 
@@ -116,7 +117,8 @@ def occurrences(text: str, names: dict[str, str]) -> list[Mention]:
     return [Mention(start, end, key) for start, end, key in name_occurrences(text, names)]
 
 
-_START, _END = itemgetter(0), itemgetter(1)
+_START, _END, _KEY = itemgetter(0), itemgetter(1), itemgetter(2)
+_FOLDABLE = ALIAS_KINDS | {"government"}  # the kinds whose mentions may be followed by aliases
 
 
 def without_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
@@ -136,11 +138,18 @@ def fold_aliases(
     text: str, mentions: list[Mention], gaz: Gazetteer, groups: Groups, same_as: list[int]
 ) -> list[Mention]:
     """Join "A/B", "A (aka B)", "A (B)" and "A, which X tracks as B" into one actor."""
-    by_start = {m.start: m for m in mentions}
+    by_start = dict(zip(map(_START, mentions), mentions, strict=True))
     added: list[Mention] = []
-    # a cheap pre-check for ``_alias_spans``: mentions no alias can follow are skipped
-    hinted = map(_ALIAS_HINT.match, repeat(text), map(_END, mentions))
-    for mention in compress(mentions, hinted):
+    # Only actors, software and agencies take aliases here, and a union never moves a key
+    # into or out of those kinds (see ``Groups.union``), so mentions of vendors and companies
+    # are dropped first; then a cheap pre-check for ``_alias_spans`` skips the mentions no
+    # alias can follow.
+    foldable = {
+        key for key in set(map(_KEY, mentions)) if groups.kind[groups.find(key)] in _FOLDABLE
+    }
+    mentions_to_fold = list(compress(mentions, map(foldable.__contains__, map(_KEY, mentions))))
+    hinted = map(_ALIAS_HINT.match, repeat(text), map(_END, mentions_to_fold))
+    for mention in compress(mentions_to_fold, hinted):
         kind = groups.kind[groups.find(mention.key)]
         if kind not in ALIAS_KINDS and (
             kind != "government" or "known as" not in text[mention.end : mention.end + 16]
