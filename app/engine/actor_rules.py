@@ -168,8 +168,7 @@ def _word_starts(starts: list[int] | None) -> list[int]:
 
 def _matches(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
     """The pattern's matches that begin at the given word starts (distinct, in text order)."""
-    match_at = pattern.match
-    return [match for match in map(match_at, repeat(text), starts) if match is not None]
+    return list(filter(None, map(pattern.match, repeat(text), starts)))
 
 
 def scheme_match(name: str) -> bool:

@@ -185,23 +185,24 @@ def _add_rule_mentions(
         return mentions
     found: list[Mention] = []
     names: dict[str, str] = {}
-    last: tuple[int, str] = (-1, "")
+    last_end, last_key = -1, ""
     keys: dict[tuple[str, str], str] = {}  # (name, kind) -> key: rules find a name many times
-    for cand in candidates:
-        if cand.start - last[0] == 2 and text.startswith(" (", last[0]):  # "Board (CSRB)"
-            key = last[1]
+    for start, end, name, kind in candidates:
+        if start - last_end == 2 and text.startswith(" (", last_end):  # "Board (CSRB)"
+            key = last_key
         else:
-            named = cand[2:]
-            key = keys.get(named) or keys.setdefault(named, key_for(*named, gaz, groups))
-        last = (cand.end, key)
-        if cand.kind == "tool" and groups.kind[key] == "malware":
+            key = keys.get((name, kind)) or keys.setdefault(
+                (name, kind), key_for(name, kind, gaz, groups)
+            )
+        last_end, last_key = end, key
+        if kind == "tool" and groups.kind[key] == "malware":
             groups.kind[key] = "tool"  # "a custom exfiltration utility called StealBit"
-        found.append(_new_mention(Mention, (cand.start, cand.end, key)))
+        found.append(_new_mention(Mention, (start, end, key)))
         groups.ruled.add(key)
-        names[cand.name] = key
-        if cand.kind in _BODY_KINDS:
-            head = cand.name.split()[0]
-            if head != cand.name and not gaz.is_common(head):
+        names[name] = key
+        if kind in _BODY_KINDS:
+            head = name.split()[0]
+            if head != name and not gaz.is_common(head):
                 names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
     # the gazetteer pass found those already
     seen = set(map(text.__getitem__, starmap(slice, map(_SPAN, mentions))))
@@ -315,7 +316,7 @@ def _kind(
         return "malware" if usage.usage_votes(text, spans)[0] else kind  # "a Mirai variant"
     if kind == "malware":
         ransomware = (known is not None and _known_ransomware(known)) or any(
-            text.startswith(" ransomware", end) for _, end in spans
+            map(text.startswith, repeat(" ransomware"), map(_END, spans))
         )
         return usage.usage_kind(text, spans, kind, ransomware=ransomware, software_twin=False)
     if kind == "threat_actor":
@@ -333,27 +334,35 @@ def _known_ransomware(entity: Entity) -> bool:
 def _evidence(text: str, spans: list[tuple[int, int]], sentences: SentenceBounds) -> list[Payload]:
     """The sentence around each mention (trimmed when long), one per sentence, five at most."""
     starts, ends = sentences
-    seen: set[tuple[int, int]] = set()
     evidence: list[Payload] = []
     size = len(text)
     quoted = -1  # the end of the last sentence quoted whole: mentions before it add nothing
+    # Only trimmed windows and bare spans can repeat: a sentence quoted whole is skipped by
+    # ``quoted`` afterwards, and neither kind can equal a short sentence's span.
+    seen: set[tuple[int, int]] = set()
     for start, end in spans:  # in text order
         if end <= quoted:
             continue
         index = bisect_right(starts, start) - 1
         if index >= 0 and ends[index] >= end:
             lo, hi = starts[index], ends[index]
-            if hi - lo > MAX_QUOTE:
-                lo, hi = _window(text, start, end)
-            else:
+            if hi - lo <= MAX_QUOTE:
                 quoted = hi
+                # ``evidence_payload``, inlined: this runs for every actor's first mentions
+                grounded = 0 <= lo < hi <= size
+                evidence.append(
+                    {"quote": text[lo:hi], "start": lo, "end": hi, "grounded": grounded}
+                )
+                if len(evidence) >= MAX_EVIDENCE:
+                    break
+                continue
+            lo, hi = _window(text, start, end)
         elif end - start > MAX_QUOTE:
             lo, hi = _window(text, start, end)
         else:
             lo, hi = start, end
         if (lo, hi) not in seen:
             seen.add((lo, hi))
-            # ``evidence_payload``, inlined: this runs for every actor's first mentions
             quote = {"quote": text[lo:hi], "start": lo, "end": hi, "grounded": 0 <= lo < hi <= size}
             evidence.append(quote)
             if len(evidence) >= MAX_EVIDENCE:
