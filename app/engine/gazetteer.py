@@ -22,7 +22,6 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,7 +31,6 @@ from app.engine import gazetteer_build as build
 from app.engine import lexicon
 
 log = logging.getLogger(__name__)
-_START = itemgetter(0)
 
 FOLD = 1  # any casing is accepted (sector words)
 ADJECTIVE = 2  # a demonym ("Chinese") rather than a name ("China")
@@ -128,8 +126,9 @@ class Gazetteer:
 
     def scan_with_cues(self, text: str) -> tuple[list[Hit], dict[str, list[int]]]:
         """Names as ``scan`` finds them, plus the offsets of every rule cue word by tag."""
-        hits: list[Hit] = []
+        hits: list[Hit] = []  # by start, without overlaps (see ``_keep_overlapping``)
         add_hit = hits.append
+        last_end = -1  # the end of the last hit in ``hits``
         # cue offsets go to one list per set of tags (most cue words carry two), split by tag
         # after the loop: one append per cue word instead of one per tag
         by_tag_set: list[list[int]] = [[] for _ in self.tag_sets]
@@ -142,9 +141,14 @@ class Gazetteer:
                 surface = text[start:end]
                 for entity, form, flags in names:
                     if surface == form or flags & FOLD or _surface_matches(surface, form, flags):
-                        add_hit(_new_hit(Hit, (start, end, entity, flags)))
+                        hit = _new_hit(Hit, (start, end, entity, flags))
+                        if start >= last_end:  # most hits overlap no earlier one
+                            add_hit(hit)
+                            last_end = end
+                        else:
+                            last_end = _keep_overlapping(hits, hit)
                         break
-        return _drop_overlaps(hits), _cues_by_tag(self.tag_sets, by_tag_set)
+        return hits, _cues_by_tag(self.tag_sets, by_tag_set)
 
     def lookup(self, name: str) -> int | None:
         """The entity a name (or any of its aliases, even ambiguous ones) belongs to."""
@@ -237,21 +241,22 @@ def _cues_by_tag(
     return cues
 
 
-def _drop_overlaps(hits: list[Hit]) -> list[Hit]:
-    """Hits by start, the longest first at each start, without the ones they overlap.
+def _keep_overlapping(kept: list[Hit], hit: Hit) -> int:
+    """Put ``hit`` in place of the kept hits it overlaps, or drop it; return the last end.
 
-    The automaton reports hits by end offset, shortest first at each end; reversed, a stable
-    sort on the start alone leaves the longest hit first wherever several start together.
+    ``kept`` is sorted by start and free of overlaps; hits arrive by end. Of two overlapping
+    hits the one that starts first wins, the longer one where they start together. A kept
+    hit that starts before ``hit`` and overlaps it wins; otherwise every kept hit ``hit``
+    overlaps starts at or after it, so it wins over them all (any hit they pushed out lies
+    inside ``hit`` too, which ends last).
     """
-    hits.reverse()
-    hits.sort(key=_START)
-    kept: list[Hit] = []
-    last_end = -1
-    for hit in hits:
-        if hit.start >= last_end:
-            kept.append(hit)
-            last_end = hit.end
-    return kept
+    first = len(kept)
+    while first and kept[first - 1].end > hit.start:
+        first -= 1
+    if kept[first].start >= hit.start:
+        del kept[first:]
+        kept.append(hit)
+    return kept[-1].end
 
 
 def build_gazetteer() -> Gazetteer:
