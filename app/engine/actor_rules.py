@@ -108,6 +108,13 @@ _INTRO_HEAD = re.compile(
 _NAME_AT_END = re.compile(rf"(?<![\w.-])({_NAME_WHOLE})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
 _ASCII_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+# "The", "This", "New": a word no name starts with; where no name can end just before it (a
+# line break, or a space after anything but a letter or digit), a name before a cue word
+# could only be that word, which ``pick_name`` refuses.
+_CAPITALISED_GENERIC = frozenset(
+    word.capitalize() for word in lexicon.GENERIC_NAMES if word.isascii() and word.isalpha()
+)
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _ARTICLES = frozenset({"a", "an", "the"})
 _BAD_ENDINGS = (
     "-based",
@@ -222,6 +229,10 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
             ascii_text or not _has_capital_or_digit(text[word:at])
         ):
             continue
+        if text[word:at] in _CAPITALISED_GENERIC and (
+            word < 2 or text[word - 1] == "\n" or text[word - 2] not in _ASCII_ALNUM
+        ):
+            continue  # "The backdoor", "This group": the name could only be that one word
         match = suffix_at(text, at)
         if match is not None:
             found, kind = actors, "threat_actor"
