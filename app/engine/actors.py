@@ -205,7 +205,7 @@ def _add_rule_mentions(
             if head != name and not gaz.is_common(head):
                 names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
     # the gazetteer pass found those already
-    seen = set(map(text.__getitem__, starmap(slice, map(_SPAN, mentions))))
+    seen = set(map(text.__getitem__, map(slice, map(_START, mentions), map(_END, mentions))))
     found.extend(occurrences(text, {n: k for n, k in names.items() if n not in seen}))
     return without_overlaps([*mentions, *found])
 
