@@ -25,13 +25,17 @@ _OWNER_FIELD = re.compile(
 )
 _PAREN_META = re.compile(rf"\(\s*(?P<owner>{_PERSON})\s*(?:[,;/]|\s[-–—]\s)\s*(?P<rest>[^()]*)\)")
 _PAREN_HANDLE = re.compile(rf"\(\s*(?P<owner>{_HANDLE})\s*\)")
-_LEADING_OWNER = re.compile(
-    rf"^(?P<owner>{_PERSON})\s*:?\s+(?:to|will|is\s+going\s+to|'ll|shall)\s+(?P<verb>[a-z]+)\b"
+_LEADING = (
+    rf"(?P<owner>{_PERSON})\s*:?\s+(?:to|will|is\s+going\s+to|'ll|shall)\s+(?P<verb>[a-z]+)\b"
 )
+_LEADING_OWNER = re.compile(_LEADING)
 # "Alice Chen — chase the suppliers", "Dana: check the logs": the verb must be an action verb.
-_LABELLED_OWNER = re.compile(
-    rf"^(?:(?P<owner>{_PERSON})\s*(?:[—–:]|\s-)|(?P<handle>{_HANDLE}))\s*(?P<verb>[A-Za-z-]+)\b"
+_LABELLED = (
+    rf"(?:(?P<label_owner>{_PERSON})\s*(?:[—–:]|\s-)|(?P<handle>{_HANDLE}))\s*"
+    r"(?P<label_verb>[A-Za-z-]+)\b"
 )
+# Both in one pattern, _LEADING tried first: one match attempt for the many texts with neither.
+_LEADING_OR_LABELLED = re.compile(f"{_LEADING}|{_LABELLED}")
 _OWNS = re.compile(
     rf"\b(?P<owner>{_NAME})\s+(?:owns|will\s+own|is\s+owning|takes|has|is\s+on|picks\s+up)\s+"
     r"(?:it|this|that)\b"
@@ -189,15 +193,18 @@ def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     first = content[:1]  # both patterns open with a capital letter or an '@': test that inline
     if not ("A" <= first <= "Z" or first == "@"):
         return None
-    match = _LEADING_OWNER.match(content)
-    if match is None and labelled:
-        match = _LABELLED_OWNER.match(content)
-        if match is not None and not is_action_verb(match.group("verb")):
-            return None
-    owner = match.group("owner") or match.group("handle") if match else None
-    if match is None or owner is None or owner.split()[0] in _NOT_OWNERS:
+    match = (_LEADING_OR_LABELLED if labelled else _LEADING_OWNER).match(content)
+    if match is None:
         return None
-    return Lead(owner=owner, verb=match.group("verb").lower())
+    owner, verb = match.group("owner", "verb")
+    if owner is None:  # the labelled form: "Alice Chen — chase …", "@dana check …"
+        owner = match.group("label_owner") or match.group("handle")
+        verb = match.group("label_verb")
+        if not is_action_verb(verb):
+            return None
+    if owner.split()[0] in _NOT_OWNERS:
+        return None
+    return Lead(owner=owner, verb=verb.lower())
 
 
 def is_meta_line(content: str) -> bool:

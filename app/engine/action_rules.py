@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from app.engine.action_meta import leading_owner
-from app.engine.action_verbs import is_action_verb
+from app.engine.action_verbs import VERBS, is_action_verb
 from app.engine.kind import LIST_MARKER
 
 _AFTER_VERB_NOUN = frozenset(
@@ -13,11 +13,11 @@ _AFTER_VERB_NOUN = frozenset(
     of is was are were has have had 's
     """.split()  # noqa: SIM905
 )
-_ADVERB = re.compile(
-    r"^(?:please|also|then|immediately|urgently|regularly|continuously|always|"
-    r"promptly|proactively|periodically|routinely|carefully|quickly)\s+",
-    re.I,
-)
+_ADVERBS = """
+    please also then immediately urgently regularly continuously always promptly proactively
+    periodically routinely carefully quickly
+    """.split()  # noqa: SIM905
+_ADVERB = re.compile(rf"^(?:{'|'.join(_ADVERBS)})\s+", re.I)
 # "After upgrading, …", "If possible, …", "In addition, …": a clause before the command.
 _LEAD_CLAUSE = re.compile(
     r"(?i:(?:after|before|once|when|where|if|until|while)\s[^,.;:!?]{1,50}|in\s+addition|"
@@ -25,6 +25,14 @@ _LEAD_CLAUSE = re.compile(
     r"as\s+a\s+(?:priority|minimum|first\s+step))\s*,\s+"
 )
 _LEAD_SPAN = 60
+# The first word of every _LEAD_CLAUSE form.
+_LEAD_WORDS = """
+    after before once when where if until while in additionally finally first firstly second
+    secondly third thirdly next then also as
+    """.split()  # noqa: SIM905
+# What an imperative's first word is: an action verb, or an adverb or lead clause before one.
+_OPENING_WORDS = VERBS.union(_ADVERBS, _LEAD_WORDS)
+_OPENING_MARKS = "*_\"“'"  # what _OPENING lets come before the verb
 # The verb must be a word of its own: "sync.telemetry-hub[.]org" does not open with "sync".
 _OPENING = re.compile(
     r"[*_\"“']*(?P<verb>[A-Za-z][A-Za-z'-]*)\s+[^A-Za-z]*(?P<next>[A-Za-z][A-Za-z']*)?"
@@ -175,6 +183,8 @@ _LABEL_SPAN = 70  # a label's colon comes this early in the line
 
 def is_imperative(text: str) -> bool:
     """True when the text opens with a base-form verb used as a command ("Patch the VPN")."""
+    if not _may_be_imperative(text):  # most texts open with a word that cannot start one
+        return False
     adverb = _ADVERB.match(text)  # anchored: a match, not a sub that scans the whole text
     if adverb is not None:
         text = text[adverb.end() :]
@@ -185,6 +195,15 @@ def is_imperative(text: str) -> bool:
         return False
     following = (opening.group("next") or "").lower()
     return following not in _AFTER_VERB_NOUN and not text.rstrip().endswith("?")
+
+
+def _may_be_imperative(text: str) -> bool:
+    """Cheap pre-check for is_imperative: False when the text's first word (less the marks
+    _OPENING allows before it, and a lead clause's comma) is plain ASCII letters that are no
+    action verb, adverb or lead word. _ADVERB, _LEAD_CLAUSE and _OPENING all need one."""
+    space = text.find(" ")
+    word = (text if space < 0 else text[:space]).lstrip(_OPENING_MARKS).rstrip(",")
+    return not (word.isascii() and word.isalpha()) or word.lower() in _OPENING_WORDS
 
 
 def is_recommendation(sentence: str) -> bool:
@@ -295,11 +314,17 @@ def is_assignment(text: str) -> bool:
 
 def rec_label_end(line: str) -> int:
     """Where the text starts after a recommendation label ('What to do: …'), else 0."""
-    if ":" not in line[:_LABEL_SPAN]:
+    colon = line.find(":", 0, _LABEL_SPAN)
+    if colon < 0:
         if line[:2] in ("**", "__") and "?" in line[:_LABEL_SPAN]:
             question = _QUESTION_LABEL.match(line)  # "**What should we do?** Replace …"
             if question is not None and is_rec_heading(question.group("label")):
                 return question.end()
+        return 0
+    # LABEL's colon is the line's first, and white space or the end of emphasis follows it:
+    # not so in "at 10:32" or "https://"
+    follow = line[colon + 1 : colon + 3]
+    if not (follow[:1].isspace() or follow in ("**", "__")):
         return 0
     label = LABEL.match(line)
     if label is None or len(label.group("label").split()) > 6:
