@@ -179,7 +179,7 @@ def is_question_heading(line: str) -> bool:
 
 def is_bare_heading(line: str) -> bool:
     """True for a short line without punctuation that reads as a title ("Recommendations")."""
-    words = line.split()
+    words = line.split(None, 8)  # a ninth piece means more than eight words
     if len(words) > 8 or line.endswith(_TERMINAL) or ":" in line or "@" in line:
         return False
     if len(words) <= 4:
