@@ -69,6 +69,8 @@ _META_CLAUSE = re.compile(
 _META_CLAUSE_BODY = re.compile(
     _META_CLAUSE.pattern.removeprefix(r"\s*(?:[-–—|;,]\s*)?"), re.IGNORECASE
 )
+# The same for lower-cased ASCII text, where it finds what the case-blind one does, much faster.
+_META_CLAUSE_BODY_LOW = re.compile(_META_CLAUSE_BODY.pattern.replace("[A-Z]", "[a-z]"))
 _DASH_DUE = re.compile(r"\s(?:[—–]|-)\s+due\s+\w")
 _OWNER_HINTS = ("owner", "assign", "responsible", "who", "owned by")
 # Words without which no trailing metadata clause can match: a cheap pre-check.
@@ -257,9 +259,8 @@ def _meta_cut(content: str) -> int:
     dash = _DASH_DUE.search(content) if " due " in content else None
     if dash is not None and len(content[: dash.start()].split()) >= 2:
         cut = dash.start()  # "… window — due today."
-    clauses = (
-        _holds_any(content.lower(), _META_HINTS) and _META_CLAUSE_BODY.search(content) is not None
-    )
+    lowered = content.lower()
+    clauses = _holds_any(lowered, _META_HINTS) and _has_meta_clause(content, lowered)
     for match in _META_CLAUSE.finditer(content) if clauses else ():
         if len(content[: match.start()].split()) >= 2:
             cut = min(cut, match.start())
@@ -276,6 +277,13 @@ def _meta_cut(content: str) -> int:
     if handle and handle.start() < cut and len(content[: handle.start()].split()) >= 2:
         cut = handle.start()
     return cut
+
+
+def _has_meta_clause(content: str, lowered: str) -> bool:
+    """``_META_CLAUSE_BODY.search(content)``; ASCII text is searched lower-cased, much faster."""
+    if content.isascii():
+        return _META_CLAUSE_BODY_LOW.search(lowered) is not None
+    return _META_CLAUSE_BODY.search(content) is not None
 
 
 def _holds_any(lowered: str, hints: tuple[str, ...]) -> bool:
