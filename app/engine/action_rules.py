@@ -33,6 +33,7 @@ _LEAD_WORDS = """
 # What an imperative's first word is: an action verb, or an adverb or lead clause before one.
 _OPENING_WORDS = VERBS.union(_ADVERBS, _LEAD_WORDS)
 _OPENING_MARKS = "*_\"“'"  # what _OPENING lets come before the verb
+_VERB_LIKE = re.compile(r"[A-Za-z][A-Za-z'-]*")  # _OPENING's verb
 # The verb must be a word of its own: "sync.telemetry-hub[.]org" does not open with "sync".
 _OPENING = re.compile(
     r"[*_\"“']*(?P<verb>[A-Za-z][A-Za-z'-]*)\s+[^A-Za-z]*(?P<next>[A-Za-z][A-Za-z']*)?"
@@ -198,12 +199,17 @@ def is_imperative(text: str) -> bool:
 
 
 def _may_be_imperative(text: str) -> bool:
-    """Cheap pre-check for is_imperative: False when the text's first word (less the marks
-    _OPENING allows before it, and a lead clause's comma) is plain ASCII letters that are no
-    action verb, adverb or lead word. _ADVERB, _LEAD_CLAUSE and _OPENING all need one."""
-    space = text.find(" ")
-    word = (text if space < 0 else text[:space]).lstrip(_OPENING_MARKS).rstrip(",")
-    return not (word.isascii() and word.isalpha()) or word.lower() in _OPENING_WORDS
+    """Cheap pre-check for is_imperative, on the text's first word less the marks _OPENING
+    allows before it and a lead clause's comma: _ADVERB and _LEAD_CLAUSE need a word of ASCII
+    letters that is an adverb or lead word, _OPENING one of [A-Za-z'-] (an action verb when
+    all letters). Other words (a table row's 'md5', a speaker's 'Chen:') open no imperative."""
+    words = text.split(None, 1)
+    word = words[0].lstrip(_OPENING_MARKS).rstrip(",") if words else ""
+    if not word.isascii():  # a case-blind pattern also matches 'ſ' for 's': leave it to them
+        return True
+    if word.isalpha():
+        return word.lower() in _OPENING_WORDS
+    return _VERB_LIKE.fullmatch(word) is not None
 
 
 def is_recommendation(sentence: str) -> bool:
