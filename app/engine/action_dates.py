@@ -38,7 +38,7 @@ _DUE = re.compile(
 )
 # "before the board meeting on 2024-03-21": a deadline named by the event on a given date.
 _EVENT_DUE = re.compile(
-    rf"\b(?:by|before|ahead\s+of|in\s+time\s+for)\s+(?:[\w'-]+\s+){{1,5}}?(?:on|of)\s+"
+    rf"\b(?:by|before|ahead\s+of|in\s+time\s+for)\s+(?:[\w'-]++\s+){{1,5}}?(?:on|of)\s+"
     rf"(?P<date>{_ABSOLUTE})\b"
 )
 _DUE_WORDS = ("due", "by", "before", "deadline", "until", "later", "eta")
@@ -122,10 +122,12 @@ def find_due(content: str, base: date | None) -> str | None:
     digit = _DIGIT.search(lowered) is not None  # every absolute date holds one
     if not digit and not _holds_any(lowered, _RELATIVE_WORDS):  # most items name no date at all
         return None
-    for match in _DUE.finditer(lowered) if _holds_any(lowered, _DUE_WORDS) else ():
-        resolved = resolve_date(match.group("date"), base)
+    due = _DUE.search(lowered) if _holds_any(lowered, _DUE_WORDS) else None
+    while due is not None:  # as finditer, without its iterator (most items have one or none)
+        resolved = resolve_date(due.group("date"), base)
         if resolved:
             return resolved
+        due = _DUE.search(lowered, due.end())
     if (
         digit  # _EVENT_DUE's date is an absolute one
         and ("by" in lowered or "before" in lowered or "ahead" in lowered or "time" in lowered)

@@ -195,7 +195,7 @@ def is_imperative(text: str) -> bool:
     if opening is None or not is_action_verb(opening.group("verb")):
         return False
     following = (opening.group("next") or "").lower()
-    return following not in _AFTER_VERB_NOUN and not text.rstrip().endswith("?")
+    return following not in _AFTER_VERB_NOUN and not _is_question(text)
 
 
 def _may_be_imperative(text: str) -> bool:
@@ -214,7 +214,7 @@ def _may_be_imperative(text: str) -> bool:
 
 def is_recommendation(sentence: str) -> bool:
     """True for 'organisations should …', 'we recommend that …'; not for 'attackers must …'."""
-    if sentence.rstrip().endswith("?"):
+    if _is_question(sentence):
         return False
     if not has_advice_word(sentence):
         return may_be_reader_can(sentence) and _reads_reader_can(sentence.lower())
@@ -232,7 +232,12 @@ def continues_advice(sentence: str) -> bool:
 
     The caller has checked that the sentence before was a recommendation.
     """
-    return not sentence.rstrip().endswith("?") and _modal_subject(sentence) == ["they"]
+    return not _is_question(sentence) and _modal_subject(sentence) == ["they"]
+
+
+def _is_question(text: str) -> bool:
+    """``text.rstrip().endswith("?")``, without copying a text that ends in no white space."""
+    return text.endswith("?") or (text[-1:].isspace() and text.rstrip().endswith("?"))
 
 
 def _reads_reader_can(lowered: str) -> bool:
@@ -246,7 +251,7 @@ def is_soft_recommendation(sentence: str) -> bool:
 
     Only trusted among recommendations: "MFA should be enforced …" in a paragraph of advice.
     """
-    if not has_advice_word(sentence) or sentence.rstrip().endswith("?"):
+    if not has_advice_word(sentence) or _is_question(sentence):
         return False
     subject = _modal_subject(sentence)
     return bool(subject) and subject[0] not in _NOT_SUBJECTS

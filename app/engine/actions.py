@@ -11,6 +11,7 @@ by 12 March", "@bob will …", "Alice Chen — chase …". Field lines under an 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -74,6 +75,8 @@ _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a para
 _DONE_TITLE_WORDS = 3
 _DONE_TITLE_CHARS = 40
 _DONE_OPENINGS = frozenset(state[:4] for state in DONE_STATES)  # a cheap pre-check
+# ActionItem.model_validate less its Python wrapper (an item is validated for every item found)
+_validate_item: Callable[[object], ActionItem] = ActionItem.__pydantic_validator__.validate_python
 
 
 class _Context:
@@ -496,7 +499,7 @@ def _build_item(scan: _Scan, found: _Found) -> ActionItem | None:
     item_text = content[: meta.cut].rstrip(" \t,;:—–-|").strip()
     if not item_text:
         return None
-    return ActionItem.model_validate(
+    return _validate_item(
         {
             "id": action_item_id(item_text),
             "text": item_text,
