@@ -264,6 +264,11 @@ def _parse_named_month(phrase: str, base: date | None) -> date | None:
     return found
 
 
+def warm() -> None:
+    """Import dateparser and parse one date now (~0.6 s), not in the first document needing it."""
+    _dateparse("12 March 2024", None)
+
+
 @lru_cache(maxsize=1024)
 def _dateparse(phrase: str, base: date | None) -> date | None:
     import dateparser  # imported lazily: slow to import, and only rare formats reach it

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from app.engine import action_dates
 from app.engine.action_dates import find_due, header_date
 from app.engine.actions import find_action_items, is_imperative, is_recommendation
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, Priority
@@ -526,3 +528,8 @@ def test_find_action_items_defenders_can_sentences_in_a_mitigations_section() ->
         "Defenders can hunt for tasks that run rundll32 from AppData.",
         "Defenders can also block the listed domains.",
     ]
+
+
+def test_action_dates_warm_loads_the_date_parser() -> None:
+    action_dates.warm()
+    assert "dateparser" in sys.modules
