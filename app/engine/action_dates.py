@@ -38,7 +38,7 @@ _DUE = re.compile(
 )
 # "before the board meeting on 2024-03-21": a deadline named by the event on a given date.
 _EVENT_DUE = re.compile(
-    rf"\b(?:by|before|ahead\s+of|in\s+time\s+for)\s+(?:[\w'-]+\s+){{1,5}}?(?:on|of)\s+"
+    rf"\b(?:by|before|ahead\s+of|in\s+time\s+for)\s+(?:[\w'-]++\s+){{1,5}}?(?:on|of)\s+"
     rf"(?P<date>{_ABSOLUTE})\b"
 )
 _DUE_WORDS = ("due", "by", "before", "deadline", "until", "later", "eta")
@@ -90,7 +90,6 @@ _MONTH_DAY = re.compile(
 _IN_N = re.compile(r"in (?P<n>\w+) (?P<unit>day|week)s?")
 _HAS_YEAR = re.compile(r"\d{4}")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
-_SPACES = re.compile(r"\s+")
 _HEADER_DATE = re.compile(
     r"^(?:[#*_\s]*)?(?:date|when|meeting date|held)\s*[*_]*\s*:\s*(?P<value>.+)$", re.I
 )
@@ -120,25 +119,32 @@ def header_date(doc: Document) -> date | None:
 def find_due(content: str, base: date | None) -> str | None:
     """The ISO due date an item's words state ("by Friday", "due 12 May"), else None."""
     lowered = content.lower()
-    if not _may_hold_date(lowered):  # most items name no date at all
+    digit = _DIGIT.search(lowered) is not None  # every absolute date holds one
+    if not digit and not _holds_any(lowered, _RELATIVE_WORDS):  # most items name no date at all
         return None
-    for match in _DUE.finditer(lowered) if _may_be_due(lowered) else ():
-        resolved = resolve_date(match.group("date"), base)
+    due = _DUE.search(lowered) if _holds_any(lowered, _DUE_WORDS) else None
+    while due is not None:  # as finditer, without its iterator (most items have one or none)
+        resolved = resolve_date(due.group("date"), base)
         if resolved:
             return resolved
-    if ("by" in lowered or "before" in lowered or "ahead" in lowered or "time" in lowered) and (
-        event := _EVENT_DUE.search(lowered)
-    ) is not None:
+        due = _DUE.search(lowered, due.end())
+    if (
+        digit  # _EVENT_DUE's date is an absolute one
+        and ("by" in lowered or "before" in lowered or "ahead" in lowered or "time" in lowered)
+        and (event := _EVENT_DUE.search(lowered)) is not None
+    ):
         resolved = resolve_date(event.group("date"), base)
         if resolved:
             return resolved
-    loose = _LOOSE.search(lowered) if base is not None and _may_be_loose(lowered) else None
+    loose = (
+        _LOOSE.search(lowered) if base is not None and _holds_any(lowered, _LOOSE_WORDS) else None
+    )
     return resolve_date(loose.group("date"), base) if loose else None
 
 
-def _may_be_due(lowered: str) -> bool:
-    """Cheap pre-check for _DUE: each of its openers holds one of these words."""
-    for word in _DUE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
+def _holds_any(lowered: str, words: tuple[str, ...]) -> bool:
+    """Cheap pre-check: does the lower-cased text hold any of these words?"""
+    for word in words:  # noqa: SIM110 (a loop beats any() over a generator)
         if word in lowered:
             return True
     return False
@@ -148,18 +154,7 @@ def _may_hold_date(lowered: str) -> bool:
     """Cheap pre-check for every date pattern: a digit or a relative-date word."""
     if _DIGIT.search(lowered) is not None:  # one scan in C settles most texts
         return True
-    for word in _RELATIVE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
-        if word in lowered:
-            return True
-    return False
-
-
-def _may_be_loose(lowered: str) -> bool:
-    """Cheap pre-check for _LOOSE: each of its dates holds one of these words (no digit)."""
-    for word in _LOOSE_WORDS:  # noqa: SIM110 (a loop beats any() over a generator)
-        if word in lowered:
-            return True
-    return False
+    return _holds_any(lowered, _RELATIVE_WORDS)
 
 
 def has_due_phrase(text: str) -> bool:
@@ -171,7 +166,7 @@ def has_due_phrase(text: str) -> bool:
 def resolve_date(phrase: str, base: date | None) -> str | None:
     """Turn a due-date phrase into an ISO date, or None when it cannot be pinned down."""
     phrase = phrase.strip()
-    if ABSOLUTE_RE.fullmatch(phrase):
+    if _DIGIT.search(phrase) is not None and ABSOLUTE_RE.fullmatch(phrase):  # each holds a digit
         parsed = _parse_absolute(phrase, base)
     else:
         parsed = _parse_relative(phrase, base) if base is not None else None
@@ -213,7 +208,7 @@ def _parse_absolute(phrase: str, base: date | None) -> date | None:
 
 
 def _parse_relative(phrase: str, base: date) -> date | None:
-    key = _SPACES.sub(" ", phrase.lower())
+    key = " ".join(phrase.lower().split())  # the phrase is stripped: runs of spaces become one
     if key in _SAME_DAY:
         return base
     if key == "tomorrow" or key.endswith(" tomorrow"):  # "EOD tomorrow"
@@ -235,7 +230,7 @@ def _parse_offset(key: str, base: date) -> date | None:
     """'in two weeks', 'in a fortnight', '[next|this] friday' (the next one after the base)."""
     if key == "in a fortnight":
         return base + timedelta(days=14)
-    if (match := _IN_N.fullmatch(key)) is not None:
+    if key.startswith("in ") and (match := _IN_N.fullmatch(key)) is not None:
         raw = match.group("n")
         count = int(raw) if raw.isdigit() else _NUMBERS.get(raw)
         if count is None:
@@ -267,6 +262,11 @@ def _parse_named_month(phrase: str, base: date | None) -> date | None:
     if year is None and base is not None and found < base:  # "12 March" in April: next March
         found = found.replace(year=found.year + 1)
     return found
+
+
+def warm() -> None:
+    """Import dateparser and parse one date now (~0.6 s), not in the first document needing it."""
+    _dateparse("12 March 2024", None)
 
 
 @lru_cache(maxsize=1024)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from app.engine.action_meta import leading_owner
-from app.engine.action_verbs import is_action_verb
+from app.engine.action_verbs import VERBS, is_action_verb
 from app.engine.kind import LIST_MARKER
 
 _AFTER_VERB_NOUN = frozenset(
@@ -13,11 +13,11 @@ _AFTER_VERB_NOUN = frozenset(
     of is was are were has have had 's
     """.split()  # noqa: SIM905
 )
-_ADVERB = re.compile(
-    r"^(?:please|also|then|immediately|urgently|regularly|continuously|always|"
-    r"promptly|proactively|periodically|routinely|carefully|quickly)\s+",
-    re.I,
-)
+_ADVERBS = """
+    please also then immediately urgently regularly continuously always promptly proactively
+    periodically routinely carefully quickly
+    """.split()  # noqa: SIM905
+_ADVERB = re.compile(rf"^(?:{'|'.join(_ADVERBS)})\s+", re.I)
 # "After upgrading, …", "If possible, …", "In addition, …": a clause before the command.
 _LEAD_CLAUSE = re.compile(
     r"(?i:(?:after|before|once|when|where|if|until|while)\s[^,.;:!?]{1,50}|in\s+addition|"
@@ -25,6 +25,15 @@ _LEAD_CLAUSE = re.compile(
     r"as\s+a\s+(?:priority|minimum|first\s+step))\s*,\s+"
 )
 _LEAD_SPAN = 60
+# The first word of every _LEAD_CLAUSE form.
+_LEAD_WORDS = """
+    after before once when where if until while in additionally finally first firstly second
+    secondly third thirdly next then also as
+    """.split()  # noqa: SIM905
+# What an imperative's first word is: an action verb, or an adverb or lead clause before one.
+_OPENING_WORDS = VERBS.union(_ADVERBS, _LEAD_WORDS)
+_OPENING_MARKS = "*_\"“'"  # what _OPENING lets come before the verb
+_VERB_LIKE = re.compile(r"[A-Za-z][A-Za-z'-]*")  # _OPENING's verb
 # The verb must be a word of its own: "sync.telemetry-hub[.]org" does not open with "sync".
 _OPENING = re.compile(
     r"[*_\"“']*(?P<verb>[A-Za-z][A-Za-z'-]*)\s+[^A-Za-z]*(?P<next>[A-Za-z][A-Za-z']*)?"
@@ -175,6 +184,8 @@ _LABEL_SPAN = 70  # a label's colon comes this early in the line
 
 def is_imperative(text: str) -> bool:
     """True when the text opens with a base-form verb used as a command ("Patch the VPN")."""
+    if not _may_be_imperative(text):  # most texts open with a word that cannot start one
+        return False
     adverb = _ADVERB.match(text)  # anchored: a match, not a sub that scans the whole text
     if adverb is not None:
         text = text[adverb.end() :]
@@ -184,12 +195,26 @@ def is_imperative(text: str) -> bool:
     if opening is None or not is_action_verb(opening.group("verb")):
         return False
     following = (opening.group("next") or "").lower()
-    return following not in _AFTER_VERB_NOUN and not text.rstrip().endswith("?")
+    return following not in _AFTER_VERB_NOUN and not _is_question(text)
+
+
+def _may_be_imperative(text: str) -> bool:
+    """Cheap pre-check for is_imperative, on the text's first word less the marks _OPENING
+    allows before it and a lead clause's comma: _ADVERB and _LEAD_CLAUSE need a word of ASCII
+    letters that is an adverb or lead word, _OPENING one of [A-Za-z'-] (an action verb when
+    all letters). Other words (a table row's 'md5', a speaker's 'Chen:') open no imperative."""
+    words = text.split(None, 1)
+    word = words[0].lstrip(_OPENING_MARKS).rstrip(",") if words else ""
+    if not word.isascii():  # a case-blind pattern also matches 'ſ' for 's': leave it to them
+        return True
+    if word.isalpha():
+        return word.lower() in _OPENING_WORDS
+    return _VERB_LIKE.fullmatch(word) is not None
 
 
 def is_recommendation(sentence: str) -> bool:
     """True for 'organisations should …', 'we recommend that …'; not for 'attackers must …'."""
-    if sentence.rstrip().endswith("?"):
+    if _is_question(sentence):
         return False
     if not has_advice_word(sentence):
         return may_be_reader_can(sentence) and _reads_reader_can(sentence.lower())
@@ -207,7 +232,12 @@ def continues_advice(sentence: str) -> bool:
 
     The caller has checked that the sentence before was a recommendation.
     """
-    return not sentence.rstrip().endswith("?") and _modal_subject(sentence) == ["they"]
+    return not _is_question(sentence) and _modal_subject(sentence) == ["they"]
+
+
+def _is_question(text: str) -> bool:
+    """``text.rstrip().endswith("?")``, without copying a text that ends in no white space."""
+    return text.endswith("?") or (text[-1:].isspace() and text.rstrip().endswith("?"))
 
 
 def _reads_reader_can(lowered: str) -> bool:
@@ -221,7 +251,7 @@ def is_soft_recommendation(sentence: str) -> bool:
 
     Only trusted among recommendations: "MFA should be enforced …" in a paragraph of advice.
     """
-    if not has_advice_word(sentence) or sentence.rstrip().endswith("?"):
+    if not has_advice_word(sentence) or _is_question(sentence):
         return False
     subject = _modal_subject(sentence)
     return bool(subject) and subject[0] not in _NOT_SUBJECTS
@@ -295,11 +325,17 @@ def is_assignment(text: str) -> bool:
 
 def rec_label_end(line: str) -> int:
     """Where the text starts after a recommendation label ('What to do: …'), else 0."""
-    if ":" not in line[:_LABEL_SPAN]:
+    colon = line.find(":", 0, _LABEL_SPAN)
+    if colon < 0:
         if line[:2] in ("**", "__") and "?" in line[:_LABEL_SPAN]:
             question = _QUESTION_LABEL.match(line)  # "**What should we do?** Replace …"
             if question is not None and is_rec_heading(question.group("label")):
                 return question.end()
+        return 0
+    # LABEL's colon is the line's first, and white space or the end of emphasis follows it:
+    # not so in "at 10:32" or "https://"
+    follow = line[colon + 1 : colon + 3]
+    if not (follow[:1].isspace() or follow in ("**", "__")):
         return 0
     label = LABEL.match(line)
     if label is None or len(label.group("label").split()) > 6:

@@ -11,8 +11,10 @@ by 12 March", "@bob will …", "Alice Chen — chase …". Field lines under an 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from app.engine.action_dates import header_date
 from app.engine.action_meta import (
@@ -37,7 +39,6 @@ from app.engine.action_rules import (
     is_rec_heading,
     is_recommendation,
     is_soft_recommendation,
-    may_be_chatty,
     may_be_reader_can,
     rec_label_end,
 )
@@ -74,6 +75,8 @@ _MIN_RECS_FOR_ADVICE = 2  # a paragraph with this many recommendations is a para
 _DONE_TITLE_WORDS = 3
 _DONE_TITLE_CHARS = 40
 _DONE_OPENINGS = frozenset(state[:4] for state in DONE_STATES)  # a cheap pre-check
+# ActionItem.model_validate less its Python wrapper (an item is validated for every item found)
+_validate_item: Callable[[object], ActionItem] = ActionItem.__pydantic_validator__.validate_python
 
 
 class _Context:
@@ -123,8 +126,7 @@ class _Context:
         self._list_only = line.rstrip().endswith(":") and not is_markdown_heading(line)
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):  # a NamedTuple: cheaper to make than a frozen dataclass
     start: int
     end: int
     status: ItemStatus
@@ -140,7 +142,6 @@ class _Scan:
     doc: Document
     meeting: bool
     base: date | None
-    chatty: bool  # some part of the text may be chatter: without, no is_chatty test is needed
     ctx: _Context = field(default_factory=_Context)
     items: dict[str, ActionItem] = field(default_factory=dict)
     seen: set[tuple[str, str | None]] = field(default_factory=set)
@@ -152,8 +153,7 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
     """Return the action items the document states, in document order, each once."""
     meeting = kind is BriefKind.meeting_notes
     base = header_date(doc) if meeting else None
-    # A lower-cased line or sentence holds a chatter cue only where the lower-cased text does.
-    scan = _Scan(doc, meeting, base, chatty=may_be_chatty(doc.lowered))
+    scan = _Scan(doc, meeting, base)
     ctx = scan.ctx
     for line, shape in zip(doc.lines, line_shapes(doc), strict=True):
         text = line.text
@@ -165,28 +165,25 @@ def find_action_items(doc: Document, kind: BriefKind) -> list[ActionItem]:
         # Most lines are a heading-like line (a table row, an indicator) or prose: a line with
         # no marker and no field sign, that is no meta sentence, takes the short ways below,
         # which do what _scan_line would, without its calls.
-        if (
-            shape.marker
-            or shape.explicit
-            or ":" in text
-            or "=" in text
-            or ("A" <= text[0] <= "Z" and is_meta_sentence(text))
-        ):
+        if shape.marker or shape.explicit:
             _scan_line(scan, line, shape)
+        elif ":" in text or "=" in text or ("A" <= text[0] <= "Z" and is_meta_sentence(text)):
+            if meeting or (shape.heading and not _is_running_text(text)) or _may_act(scan, text):
+                _scan_line(scan, line, shape)
         elif shape.heading and not _is_running_text(text):
             scan.open_id = None
             if _opens_section(text, explicit=False):
                 ctx.enter(text)
             else:  # a task-like heading: an item
-                _scan_line(scan, line, shape)
+                _scan_items(scan, line, shape)
         elif meeting or has_advice_word(text):  # prose that may state an action
-            _scan_line(scan, line, shape)
+            _scan_items(scan, line, shape)
         else:  # prose without an advice word: no item, only the end of a lead-in's list
             scan.open_id = None
             if ctx.list_only:
                 ctx.leave()
             elif ctx.mode == "rec":  # a recommendations section's prose states actions
-                _scan_line(scan, line, shape)
+                _scan_items(scan, line, shape)
     return list(scan.items.values())
 
 
@@ -205,6 +202,11 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)
         return
+    _scan_items(scan, line, shape)
+
+
+def _scan_items(scan: _Scan, line: Span, shape: LineShape) -> None:
+    """Add the items a line that is no field line states (``_scan_line`` less its meta test)."""
     scan.open_id = None
     text = scan.doc.text
     for found in _find_in_line(scan, line, shape):
@@ -213,11 +215,27 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
             continue
         scan.seen.add(key)
         if scan.done_section and found.status is not ItemStatus.done:
-            found = replace(found, status=ItemStatus.done)  # listed under "Done" / "Closed"
+            found = found._replace(status=ItemStatus.done)  # listed under "Done" / "Closed"
         item = _build_item(scan, found)
         if item is not None:
             scan.items.setdefault(item.id, item)
             scan.open_id = item.id
+
+
+def _may_act(scan: _Scan, prose: str) -> bool:
+    """False when an article's line of prose (no heading, no list item, no task marker) can
+    change nothing: no item to fill, no lead-in's list to end, no section, label or advice.
+
+    Then the line need not be tested as a field line: whatever it is, nothing happens.
+    """
+    ctx = scan.ctx
+    return (
+        scan.open_id is not None
+        or ctx.list_only
+        or ctx.mode == "rec"
+        or has_advice_word(prose)
+        or rec_label_end(prose) > 0
+    )
 
 
 def _scan_row(scan: _Scan, line: Span) -> bool:
@@ -368,17 +386,16 @@ def _strip_markers(text: str, start: int, end: int) -> tuple[ItemStatus, int, bo
 
 def _is_list_action(scan: _Scan, content: str) -> bool:
     mode = scan.ctx.mode
-    if mode == "blocked":
+    if mode == "blocked" or " " not in content:
         return False
-    if " " not in content or (scan.chatty and is_chatty(content)):
-        return False
-    if not _has_two_words(content):
-        return False  # one token (a domain, a hash) is never a task
-    if mode == "rec":
-        return True
-    if is_imperative(content) or is_recommendation(content):
-        return True
-    return scan.meeting and is_assignment(content)
+    acts = (
+        mode == "rec"
+        or is_imperative(content)
+        or is_recommendation(content)
+        or (scan.meeting and is_assignment(content))
+    )
+    # one token (a domain, a hash) is never a task, nor is chatter; few items act: test last
+    return acts and _has_two_words(content) and not is_chatty(content)
 
 
 def _has_two_words(content: str) -> bool:
@@ -392,7 +409,8 @@ def _scan_prose(scan: _Scan, line: Span, *, whole_line: bool = False) -> list[_F
     ctx, meeting = scan.ctx, scan.meeting
     skip = rec_label_end(line.text)
     in_section = bool(skip) or (ctx.mode == "rec" and not ctx.list_only)
-    if not meeting and not in_section and not has_advice_word(line.text):
+    advised = in_section or has_advice_word(line.text)
+    if not meeting and not advised:
         return []
     speaker = None
     if not skip and meeting and (sp := _SPEAKER.match(line.text)) is not None:
@@ -403,6 +421,10 @@ def _scan_prose(scan: _Scan, line: Span, *, whole_line: bool = False) -> list[_F
     ]
     text = scan.doc.text
     bodies = [text[start:end] for start, end in sentences]
+    if not advised and " can " not in line.text:
+        # No sentence holds an advice word or a "Defenders can": only a meeting's assignments
+        # ("Alice to patch …", "I'll check …") can act, and the loop below comes to this.
+        return _assignments(scan, sentences, bodies, speaker)
     # no recommendation without an advice word, or a "Defenders can …"
     advisory = [has_advice_word(body) or may_be_reader_can(body) for body in bodies]
     recs = [adv and is_recommendation(body) for body, adv in zip(bodies, advisory, strict=True)]
@@ -425,6 +447,21 @@ def _scan_prose(scan: _Scan, line: Span, *, whole_line: bool = False) -> list[_F
     return found
 
 
+def _assignments(
+    scan: _Scan, sentences: list[tuple[int, int]], bodies: list[str], speaker: str | None
+) -> list[_Found]:
+    """The sentences of a meeting's line without advice that assign work, each with a
+    following "Kwame owns it." as its tail."""
+    found: list[_Found] = []
+    for (start, end), body in zip(sentences, bodies, strict=True):
+        if found and found[-1].end <= start and is_meta_sentence(body):
+            last = found[-1]
+            found[-1] = _Found(last.start, last.end, last.status, last.speaker, tail_end=end)
+        elif start < end and _is_prose_action(scan, body, False, advice=False):
+            found.append(_Found(start, end, ItemStatus.open, speaker))
+    return found
+
+
 def _sentences_of(doc: Document, span: Span, *, whole_line: bool) -> list[Span]:
     """The sentences of a span, at document offsets: a whole line's are the document's own."""
     if whole_line:
@@ -444,7 +481,7 @@ def _is_prose_action(scan: _Scan, sentence: str, in_section: bool, *, advice: bo
         or (in_section and is_imperative(sentence))
         or (scan.meeting and (is_assignment(sentence) or FIRST_PERSON.match(sentence) is not None))
     )
-    return acts and not (scan.chatty and is_chatty(sentence))  # few sentences act: test last
+    return acts and not is_chatty(sentence)  # few sentences act: test last
 
 
 def _build_item(scan: _Scan, found: _Found) -> ActionItem | None:
@@ -462,7 +499,7 @@ def _build_item(scan: _Scan, found: _Found) -> ActionItem | None:
     item_text = content[: meta.cut].rstrip(" \t,;:—–-|").strip()
     if not item_text:
         return None
-    return ActionItem.model_validate(
+    return _validate_item(
         {
             "id": action_item_id(item_text),
             "text": item_text,

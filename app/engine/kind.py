@@ -6,7 +6,6 @@ Also holds the line-shape helpers (list markers, headings) that actions and summ
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from app.engine.brief import BriefKind
 from app.engine.document import Document, Span
@@ -89,7 +88,11 @@ _LIST_LINE = re.compile(r"\n[ \t]*(?:[-*•+▪◦‣]|\d{1,3}[.)]|[a-z][.)]|\(\
 # "\n" + paragraph, one match attempt per line; [^\S\n] keeps white space from crossing a line.
 _SPEAKER_OPENER = r"(?:[-*•][^\S\n]+)?[A-Z][a-z]+(?: [A-Z][a-z]+)?[^\S\n]*:[^\S\n]+\S"
 _NOT_PROSE_LINE = re.compile(rf"\n(?:{LIST_MARKER.pattern}|{_SPEAKER_OPENER})")
+_NOT_PROSE_START = re.compile(_NOT_PROSE_LINE.pattern.removeprefix(r"\n"))  # a first line
 _PROSE_MIN_WORDS = 40
+# Forty words, without splitting them out: white space, then 39 words each followed by white
+# space, then the first character of the fortieth.
+_FORTY_WORDS = re.compile(rf"\s*+(?:\S++\s++){{{_PROSE_MIN_WORDS - 1}}}\S")
 _DIGIT = re.compile(r"\d")
 _TERMINAL = (".", "!", "?", ";", ",")
 _NOT_HEADING_END = ".!;,"  # no bold, bare, question or lead-in heading ends so
@@ -119,20 +122,14 @@ _TITLE_MAX_WORDS = 16
 _TITLE_MAX_CHARS = 140
 
 
-@dataclass(frozen=True, slots=True)
-class _Signals:
-    meeting: int
-    prose: int
-
-
 def detect_kind(doc: Document) -> BriefKind:
     """Classify a document as meeting notes or an article; the caller's ``doc.kind`` wins."""
     if doc.kind is not None:
         return doc.kind
     if not doc.text.strip():
         return BriefKind.other
-    signals = _count_signals(doc)
-    if signals.meeting >= 3 and signals.meeting > signals.prose:
+    meeting = _meeting_score(doc)
+    if meeting >= 3 and _prose_paragraphs(doc, stop=meeting) < meeting:
         return BriefKind.meeting_notes
     return BriefKind.article
 
@@ -179,7 +176,7 @@ def is_question_heading(line: str) -> bool:
 
 def is_bare_heading(line: str) -> bool:
     """True for a short line without punctuation that reads as a title ("Recommendations")."""
-    words = line.split()
+    words = line.split(None, 8)  # a ninth piece means more than eight words
     if len(words) > 8 or line.endswith(_TERMINAL) or ":" in line or "@" in line:
         return False
     if len(words) <= 4:
@@ -214,11 +211,11 @@ def is_dateline(text: str) -> bool:
     return len(text) <= 80 and _DATELINE.match(text.strip()) is not None
 
 
-def _count_signals(doc: Document) -> _Signals:
-    """Meeting and prose evidence, read with whole-text scans of the first lines (it is fast)."""
+def _meeting_score(doc: Document) -> int:
+    """Meeting evidence, read with whole-text scans of the first lines (it is fast)."""
     lines = doc.lines[:_HEAD_LINES]
     if not lines:
-        return _Signals(meeting=0, prose=0)
+        return 0
     end = lines[-1].end
     head = "\n" + doc.text[:end]
     lowered = doc.lowered  # shared with later stages; its offsets match unless lengths differ
@@ -226,9 +223,18 @@ def _count_signals(doc: Document) -> _Signals:
     meeting = sum(_line_scores(lines, head, low).values())
     meeting += min(3, _mentions(doc.text[:20000]))
     meeting += _speaker_score(head) + _bullet_score(head, len(lines))
-    meeting += _occasion_score(lines[0]) + _timestamp_score(head)
-    prose = sum(1 for p in doc.paragraphs[:200] if _is_prose(p))
-    return _Signals(meeting=meeting, prose=prose)
+    return meeting + _occasion_score(lines[0]) + _timestamp_score(head)
+
+
+def _prose_paragraphs(doc: Document, *, stop: int) -> int:
+    """How many of the first 200 paragraphs read as prose, counted up to ``stop`` only (the
+    caller asks whether there are as many as that)."""
+    count = 0
+    for _ in filter(_is_prose, doc.paragraphs[:200]):
+        count += 1
+        if count == stop:
+            break
+    return count
 
 
 def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
@@ -237,7 +243,7 @@ def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
     scores: dict[int, int] = {}
     for line in lines:
         text = line.text
-        if len(text) > _SHORT_LINE or text[-1] in _TERMINAL or _DIGIT.search(text) is None:
+        if text[-1] in _TERMINAL or len(text) > _SHORT_LINE or _DIGIT.search(text) is None:
             continue  # every date-like form holds a digit
         if "0" <= text[0] <= "9" and _is_numbered_section(text):
             scores[line.start + 1] = 2  # + 1: offsets in ``head`` follow its leading "\n"
@@ -341,9 +347,9 @@ def _bullet_score(head: str, n_lines: int) -> int:
 def _is_prose(paragraph: Span) -> bool:
     """Two sentences or more, 40 words or more, and no line a list item or a speaker's."""
     text = paragraph.text
-    if text.count(". ") < 2:
+    first = text.find(". ")  # two ". ": the search stops at the second
+    if first < 0 or text.find(". ", first + 2) < 0 or _FORTY_WORDS.match(text) is None:
         return False
-    # split stops at the 40th word: a paragraph has 40 words when it yields 40 pieces
-    if len(text.split(None, _PROSE_MIN_WORDS - 1)) < _PROSE_MIN_WORDS:
+    if _NOT_PROSE_START.match(text) is not None:  # the first line
         return False
-    return _NOT_PROSE_LINE.search("\n" + text) is None
+    return "\n" not in text or _NOT_PROSE_LINE.search(text) is None

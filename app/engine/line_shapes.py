@@ -16,7 +16,13 @@ from app.engine.kind import LIST_MARKER, is_bare_heading, is_question_heading
 _LIST_OPENERS = "-*•+▪◦‣("  # and a lower-case letter or a digit
 # How PREFIX's forms open, lower-cased: action, follow-up, to-do/TODO, next step, AI:, done,
 # completed. No other character matches these letters case-blind (as "ſ" does "s").
-_TASK_STARTS = frozenset(["ac", "fo", "to", "ne", "ai", "do", "co"])
+_TASK_STARTS = ("ac", "fo", "to", "ne", "ai", "do", "co")
+_TASK_HEADS = frozenset(  # each in every mix of case, so a line's two need no lower()
+    a + b
+    for start in _TASK_STARTS
+    for a in {start[0], start[0].upper()}
+    for b in {start[1], start[1].upper()}
+)
 _SENTENCE_END = ".!;,"  # kind.is_heading: no heading but a Markdown one ends so
 # kind.is_heading's Markdown and bold-line patterns: the first opens with '#', the second with
 # '**' or '__'.
@@ -38,25 +44,34 @@ def line_shapes(doc: Document) -> list[LineShape]:
     return doc.view("line_shapes", _classify)
 
 
+# The shapes of most lines, made once: a heading, a line of prose, each without a task marker.
+_HEADING = LineShape(0, True, False)
+_PROSE = LineShape(0, False, False)
+# Makes a LineShape from a tuple of its fields, without the Python-level __new__ of a NamedTuple
+_new_shape = tuple.__new__
+
+
 def _classify(doc: Document) -> list[LineShape]:
     shapes: list[LineShape] = []
+    append = shapes.append
     for line in doc.lines:
         text = line.text
         first = text[0]  # a marker opens with one of a few characters: test that inline
-        # ("a." or "a)" when it is a letter)
-        may_list = (
-            first in _LIST_OPENERS or ("a" <= first <= "z" and text[1:2] in ".)") or first.isdigit()
-        )
-        marker = LIST_MARKER.match(text) if may_list else None
-        start = marker.end() if marker else 0
-        head = text[start : start + 2]  # CHECKBOX opens with '[', PREFIX with _TASK_STARTS
-        explicit = (head[:1] == "[" or head.lower() in _TASK_STARTS) and (
+        start = 0  # ("a." or "a)" when it is a letter)
+        if first in _LIST_OPENERS or ("a" <= first <= "z" and text[1:2] in ".)") or first.isdigit():
+            marker = LIST_MARKER.match(text)
+            start = marker.end() if marker else 0
+        # CHECKBOX opens with '[', PREFIX with _TASK_HEADS
+        explicit = (text[start] == "[" or text[start : start + 2] in _TASK_HEADS) and (
             CHECKBOX.match(text, start) is not None or PREFIX.match(text, start) is not None
         )
+        if start:  # a list item: never a heading
+            append(_new_shape(LineShape, (start, False, explicit)))
         # is_heading's first test, inline: a line that ends like a sentence is no heading
-        ends_sentence = text[-1] in _SENTENCE_END and text[0] != "#"
-        heading = marker is None and not ends_sentence and _reads_as_heading(text)
-        shapes.append(LineShape(start, heading, explicit))
+        elif (text[-1] not in _SENTENCE_END or first == "#") and _reads_as_heading(text):
+            append(_new_shape(LineShape, (0, True, True)) if explicit else _HEADING)
+        else:
+            append(_new_shape(LineShape, (0, False, True)) if explicit else _PROSE)
     return shapes
 
 

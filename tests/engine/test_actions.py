@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from app.engine import action_dates
 from app.engine.action_dates import find_due, header_date
 from app.engine.actions import find_action_items, is_imperative, is_recommendation
 from app.engine.brief import ActionItem, BriefKind, ItemStatus, Origin, Priority
@@ -470,10 +472,24 @@ def test_find_action_items_bold_question_label_opens_advice() -> None:
         "After upgrading, terminate all active and persistent sessions.",
         "If possible, disable the management interface on the WAN side.",
         "In addition, reset the passwords of every local account.",
+        "Finally, rotate every API key.",
     ],
 )
 def test_is_imperative_allows_a_short_clause_before_the_command(item: str) -> None:
     assert is_imperative(item)
+
+
+@pytest.mark.parametrize(
+    "item",
+    ["Please re-image the affected hosts.", "“Block the domain at the proxy.”", "REVOKE all keys"],
+)
+def test_is_imperative_reads_past_an_adverb_or_a_quote_in_any_case(item: str) -> None:
+    assert is_imperative(item)
+
+
+@pytest.mark.parametrize("line", ["md5 | 66382cce99ff0c97756443b4b95efe63", "Chen: patch it", ""])
+def test_is_imperative_not_for_a_table_row_a_speaker_or_nothing(line: str) -> None:
+    assert not is_imperative(line)
 
 
 def test_is_imperative_a_clause_before_a_statement_is_no_command() -> None:
@@ -512,3 +528,8 @@ def test_find_action_items_defenders_can_sentences_in_a_mitigations_section() ->
         "Defenders can hunt for tasks that run rundll32 from AppData.",
         "Defenders can also block the listed domains.",
     ]
+
+
+def test_action_dates_warm_loads_the_date_parser() -> None:
+    action_dates.warm()
+    assert "dateparser" in sys.modules
