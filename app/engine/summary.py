@@ -246,20 +246,23 @@ def _terms(lowered: str) -> frozenset[_Term]:
 def _ascii_terms(lowered: str) -> frozenset[_Term]:
     """``_terms`` of an ASCII text, as bytes: what a text's tokens are, cut without a regex."""
     spaced = lowered.encode().translate(_SPACE_NON_TOKENS)
-    if (b"-" in spaced or b"'" in spaced) and _has_edge_punctuation(spaced):
+    # (the str holds ' and - where the bytes do; a bytes `in` first tries its operand as an
+    # int, and raises and clears a TypeError each time)
+    if ("-" in lowered or "'" in lowered) and _has_edge_punctuation(spaced):
         return frozenset(_TOKEN_BYTES.findall(spaced)).difference(_STOP_BYTES)
     return frozenset(spaced.split()).difference(_STOP_OR_SINGLE_BYTES)
 
 
 def _has_edge_punctuation(spaced: bytes) -> bool:
     """True when a run of token bytes opens or ends with ' or - (a token leaves them out)."""
+    # (find, not `in`: see _ascii_terms)
     return (
-        b" -" in spaced
-        or b"- " in spaced
-        or b" '" in spaced
-        or b"' " in spaced
-        or spaced[:1] in b"'-"
-        or spaced[-1:] in b"'-"
+        spaced.find(b" -") >= 0
+        or spaced.find(b"- ") >= 0
+        or spaced.find(b" '") >= 0
+        or spaced.find(b"' ") >= 0
+        or spaced.startswith((b"'", b"-"))
+        or spaced.endswith((b"'", b"-"))
     )
 
 
