@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
-from operator import attrgetter
 from typing import NamedTuple, TypeAlias
 
 from app.engine.action_rules import is_chatty, is_imperative, may_be_chatty
@@ -246,20 +245,23 @@ def _terms(lowered: str) -> frozenset[_Term]:
 def _ascii_terms(lowered: str) -> frozenset[_Term]:
     """``_terms`` of an ASCII text, as bytes: what a text's tokens are, cut without a regex."""
     spaced = lowered.encode().translate(_SPACE_NON_TOKENS)
-    if (b"-" in spaced or b"'" in spaced) and _has_edge_punctuation(spaced):
+    # (the str holds ' and - where the bytes do; a bytes `in` first tries its operand as an
+    # int, and raises and clears a TypeError each time)
+    if ("-" in lowered or "'" in lowered) and _has_edge_punctuation(spaced):
         return frozenset(_TOKEN_BYTES.findall(spaced)).difference(_STOP_BYTES)
     return frozenset(spaced.split()).difference(_STOP_OR_SINGLE_BYTES)
 
 
 def _has_edge_punctuation(spaced: bytes) -> bool:
     """True when a run of token bytes opens or ends with ' or - (a token leaves them out)."""
+    # (find, not `in`: see _ascii_terms)
     return (
-        b" -" in spaced
-        or b"- " in spaced
-        or b" '" in spaced
-        or b"' " in spaced
-        or spaced[:1] in b"'-"
-        or spaced[-1:] in b"'-"
+        spaced.find(b" -") >= 0
+        or spaced.find(b"- ") >= 0
+        or spaced.find(b" '") >= 0
+        or spaced.find(b"' ") >= 0
+        or spaced.startswith((b"'", b"-"))
+        or spaced.endswith((b"'", b"-"))
     )
 
 
@@ -291,28 +293,35 @@ def _starts_paragraph(text: str, line: Span) -> bool:
 
 def _rank(candidates: list[_Candidate]) -> list[_Candidate]:
     """Order by relevance to the centroid, penalising overlap with better sentences (MMR)."""
-    scores = _scores(candidates, _centroid(candidates))  # a candidate's order is its position
-    # a stable sort keeps equal scores in document order, even reversed
-    by_score = [
-        candidates[i] for i in sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
-    ]
-    head = by_score[:RANK_DEPTH]
-    picks = _pick(head, [scores[c.order] for c in head])
+    _, _, terms, sizes, _, leads, paragraphs = zip(*candidates, strict=True)  # the columns
+    scores = _scores(terms, sizes, leads, paragraphs, _centroid(terms))
+    # a stable sort keeps equal scores in document order, even reversed (a candidate's order
+    # is its position)
+    order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
+    head = order[:RANK_DEPTH]
+    picks = _pick(head, terms, sizes, scores)
     picked = set(picks)
     unpicked = [c for i, c in enumerate(head) if i not in picked]
-    return [head[i] for i in picks] + unpicked + by_score[RANK_DEPTH:]
+    return [candidates[i] for i in chain([head[i] for i in picks], unpicked, order[RANK_DEPTH:])]
 
 
-def _pick(head: list[_Candidate], scores: list[float]) -> list[int]:
+def _pick(
+    head: list[int],
+    all_terms: tuple[frozenset[_Term], ...],
+    all_sizes: tuple[int, ...],
+    all_scores: list[float],
+) -> list[int]:
     """The first RANK_PICKS of ``head`` (positions) by score less overlap with earlier picks.
 
+    ``head`` holds candidates by their order, which indexes the columns that follow.
     Lazy greedy: a candidate's penalised score only falls as picks are added, so a popped
     entry whose score is current is the true best; stale entries are re-scored and pushed back.
     """
-    terms = [c.terms for c in head]
-    sizes = [c.size for c in head]
+    terms = [all_terms[c] for c in head]
+    sizes = [all_sizes[c] for c in head]
+    scores = [all_scores[c] for c in head]
     # (key, order, position, picks seen, overlap): the document order breaks ties
-    heap = [(-scores[i], c.order, i, 0, 0.0) for i, c in enumerate(head)]
+    heap = [(-scores[i], c, i, 0, 0.0) for i, c in enumerate(head)]
     picks: list[int] = []
     entry = heapq.heappop(heap) if heap else None
     while entry is not None and len(picks) < RANK_PICKS:
@@ -332,13 +341,13 @@ def _pick(head: list[_Candidate], scores: list[float]) -> list[int]:
     return picks
 
 
-def _centroid(candidates: list[_Candidate]) -> dict[_Term, float]:
+def _centroid(terms: tuple[frozenset[_Term], ...]) -> dict[_Term, float]:
     """The heaviest terms and their weights (count times smoothed IDF).
 
     The weight rises strictly with the count (as the count never exceeds the total), so the
     heaviest terms are the most frequent ones, ties going to the alphabetically first.
     """
-    df = Counter(chain.from_iterable(map(attrgetter("terms"), candidates)))
+    df = Counter(chain.from_iterable(terms))
     top: list[_Term] = list(df)
     if len(top) > CENTROID_TERMS:
         floor = sorted(df.values(), reverse=True)[CENTROID_TERMS - 1]
@@ -346,26 +355,32 @@ def _centroid(candidates: list[_Candidate]) -> dict[_Term, float]:
         top = [term for term, count in heavy if count > floor]
         ties = sorted([term for term, count in heavy if count == floor])
         top += ties[: CENTROID_TERMS - len(top)]
-    total = len(candidates)
+    total = len(terms)
     return {term: df[term] * (math.log((1 + total) / (1 + df[term])) + 1) for term in top}
 
 
-def _scores(candidates: list[_Candidate], centroid: dict[_Term, float]) -> list[float]:
+def _scores(
+    terms: tuple[frozenset[_Term], ...],
+    sizes: tuple[int, ...],
+    leads: tuple[bool, ...],
+    paragraphs: tuple[int, ...],
+    centroid: dict[_Term, float],
+) -> list[float]:
     """Each candidate's centroid weight per square root of its term count, with lead boosts.
 
-    fsum is exact, so a score does not depend on the set's (hash-seeded) iteration order,
-    nor on leaving out the terms that weigh nothing; multiplying by 1.0 changes no score.
+    Every weight is positive, so filtering out the misses (None) keeps exactly the weights of
+    the candidate's centroid terms. fsum is exact, so a score does not depend on the set's
+    (hash-seeded) iteration order; multiplying by 1.0 changes no score.
     """
-    top = frozenset(centroid)
-    weight = centroid.__getitem__
+    weight = centroid.get
     sqrt, fsum = math.sqrt, math.fsum
     return [
-        fsum(map(weight, c.terms & top))
-        / sqrt(c.size)
-        * (LEAD_PARAGRAPH_BOOST if c.paragraph == 0 else LEAD_BOOST if c.lead else 1.0)
-        if c.size
+        fsum(filter(None, map(weight, ts)))
+        / sqrt(size)
+        * (LEAD_PARAGRAPH_BOOST if paragraph == 0 else LEAD_BOOST if lead else 1.0)
+        if size
         else 0.0
-        for c in candidates
+        for ts, size, lead, paragraph in zip(terms, sizes, leads, paragraphs, strict=True)
     ]
 
 
