@@ -78,7 +78,10 @@ _CASE_FOLDING_TRAPS = str.maketrans({"\u0130": "\u00c0", "\u0131": "\u00e0", "\u
 
 @dataclass
 class Found:
-    """Values found in one text: with spans (``spans``) or still to be located (``values``)."""
+    """Values found in one text: with spans (``spans``) or still to be located (``values``).
+
+    Values with spans are built canonical (as ``ioc_filters.canonical_value`` gives them).
+    """
 
     spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     values: dict[str, set[str]] = field(default_factory=dict)
