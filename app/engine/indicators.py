@@ -94,7 +94,8 @@ _OUTER = frozenset().union(*_CONTAINERS.values())
 _NAMED = frozenset((IndicatorType.domain, IndicatorType.email))
 
 Key = tuple[IndicatorType, str]
-Spans = dict[Key, set[tuple[int, int]]]
+# Occurrences may repeat (one place found by two parsers); _located keeps each once.
+Spans = dict[Key, list[tuple[int, int]]]
 
 
 @dataclass
@@ -112,7 +113,7 @@ def scan_indicators(text: str) -> IndicatorScan:
     technique_spans = scan_plain(text, raw_found)
     windows = find_windows(text)
     # Values found with their spans are canonical already (``ioc_parse`` builds them so).
-    spans: Spans = {(_TYPES[k], v): set(occ) for (k, v), occ in raw_found.spans.items()}
+    spans: Spans = {(_TYPES[k], v): occ for (k, v), occ in raw_found.spans.items()}
     if windows.texts:
         locator = Locator(windows)
         fanged_found = Found()
@@ -215,15 +216,15 @@ def _add(spans: Spans, kind: str, value: str, occurrences: Iterable[tuple[int, i
     key = (_TYPES[kind], _canonical(kind, value))
     found = spans.get(key)
     if found is None:
-        spans[key] = set(occurrences)
+        spans[key] = list(occurrences)
     else:
-        found.update(occurrences)
+        found.extend(occurrences)
 
 
 def _add_located(spans: Spans, fanged_found: Found, locator: Locator) -> None:
     """Add the values found in the refanged windows, at their places in the document."""
     found_spans = fanged_found.spans
-    # All spans are mapped in one call; each value gets a new set, kept as it is.
+    # All spans are mapped in one call; each value gets a new list, kept as it is.
     each = locator.to_raw_each(list(found_spans.values()))
     for (kind, value), mapped in zip(found_spans, each, strict=True):
         key = (_TYPES[kind], value)  # canonical already, as ioc_parse builds them
@@ -231,7 +232,7 @@ def _add_located(spans: Spans, fanged_found: Found, locator: Locator) -> None:
         if found is None:
             spans[key] = mapped
         else:
-            found |= mapped
+            found += mapped
 
 
 @lru_cache(maxsize=1 << 14)
@@ -309,8 +310,8 @@ def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]
         occurrences = kept.get(key)
         if occurrences is None:
             kept[key] = [(start, end)]
-        else:
-            occurrences.append((start, end))
+        elif occurrences[-1] != (start, end):  # a repeat comes right after: rows of a key
+            occurrences.append((start, end))  # are contiguous, and the sort is stable
     located = [(sorted(o) if len(o) > 1 else o, key) for key, o in kept.items()]
     # Keys come in the order of their first occurrence by (start, -end); make it (start, end).
     located.sort(key=_first_occurrence)
