@@ -284,13 +284,15 @@ def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]
     span when it starts before it and ends at or after it, or starts with it and ends after
     it), and IPv4 addresses written as version numbers.
     """
-    rows = [(s, -e, key) for key, occurrences in spans.items() for s, e in occurrences]
+    rows = [
+        (span[0], -span[1], span, key) for key, occurrences in spans.items() for span in occurrences
+    ]
     rows.sort(key=_place)  # stable: rows at the same place keep the order values were found in
     before = dict.fromkeys(_OUTER, -1)  # the farthest end of each container type, earlier starts
     here: dict[IndicatorType, int] = {}  # the same at this start (ends desc: the first is largest)
     group = -1
     kept: dict[Key, list[tuple[int, int]]] = {}
-    for start, neg_end, key in rows:
+    for start, neg_end, span, key in rows:
         if start != group:
             if here:
                 for kind, end in here.items():
@@ -309,9 +311,9 @@ def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]
                 continue
         occurrences = kept.get(key)
         if occurrences is None:
-            kept[key] = [(start, end)]
-        elif occurrences[-1] != (start, end):  # a repeat comes right after: rows of a key
-            occurrences.append((start, end))  # are contiguous, and the sort is stable
+            kept[key] = [span]
+        elif occurrences[-1] != span:  # a repeat comes right after: rows of a key are
+            occurrences.append(span)  # contiguous, and the sort is stable
     located = [(sorted(o) if len(o) > 1 else o, key) for key, o in kept.items()]
     # Keys come in the order of their first occurrence by (start, -end); make it (start, end).
     located.sort(key=_first_occurrence)

@@ -73,23 +73,10 @@ class Windows:
         """One window covering all of ``text`` (the slow, exhaustive reference path)."""
         return cls(texts=[text], starts=[[0]])
 
-    @classmethod
-    def of_spans(cls, text: str, spans: list[tuple[int, int]]) -> Windows:
-        """The windows ``text[start:end]`` of ``spans``, identical ones merged."""
-        places: dict[str, list[int]] = {}
-        for start, end in spans:
-            chunk = text[start:end]
-            found = places.get(chunk)
-            if found is None:
-                places[chunk] = [start]
-            else:
-                found.append(start)
-        return cls(texts=list(places), starts=list(places.values()))
-
 
 def find_windows(text: str) -> Windows:
     """Find the candidate windows of ``text`` (merged, deduplicated, with all positions)."""
-    spans: list[tuple[int, int]] = []
+    places: dict[str, list[int]] = {}  # each window's text and where it stands
     cur_start = cur_end = -1
     for start, right in _trigger_tokens(text):
         if start < cur_end:  # a trigger in the window's last token: widen to its neighbour
@@ -105,11 +92,20 @@ def find_windows(text: str) -> Windows:
                 cur_end = right
             continue
         if cur_end >= 0:
-            spans.append((cur_start, cur_end))
+            _add_place(places, text, cur_start, cur_end)
         cur_start, cur_end = win_start, right
     if cur_end >= 0:
-        spans.append((cur_start, cur_end))
-    return Windows.of_spans(text, spans)
+        _add_place(places, text, cur_start, cur_end)
+    return Windows(texts=list(places), starts=list(places.values()))
+
+
+def _add_place(places: dict[str, list[int]], text: str, start: int, end: int) -> None:
+    chunk = text[start:end]
+    found = places.get(chunk)
+    if found is None:
+        places[chunk] = [start]
+    else:
+        found.append(start)
 
 
 def _trigger_tokens(text: str) -> list[tuple[int, int]]:
