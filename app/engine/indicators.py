@@ -37,6 +37,7 @@ import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from pydantic import TypeAdapter
 
@@ -82,15 +83,19 @@ _CONTAINERS: dict[IndicatorType, tuple[IndicatorType, ...]] = {
 }
 
 _TYPES = {kind.value: kind for kind in IndicatorType}
+# Module constants: an enum member looked up on its class costs a Python-level attribute access.
+_URL = IndicatorType.url
+_IPV4 = IndicatorType.ipv4
 _INDICATORS = TypeAdapter(list[Indicator])
 _TECHNIQUES = TypeAdapter(list[Technique])
 
-_NESTING = frozenset(_CONTAINERS).union(*_CONTAINERS.values())
 _OUTER = frozenset().union(*_CONTAINERS.values())
 # The types that ioc_filters.is_plain_name can reject.
 _NAMED = frozenset((IndicatorType.domain, IndicatorType.email))
 
-Spans = dict[tuple[IndicatorType, str], set[tuple[int, int]]]
+Key = tuple[IndicatorType, str]
+# Occurrences may repeat (one place found by two parsers); _located keeps each once.
+Spans = dict[Key, list[tuple[int, int]]]
 
 
 @dataclass
@@ -107,7 +112,8 @@ def scan_indicators(text: str) -> IndicatorScan:
     raw_found = Found()
     technique_spans = scan_plain(text, raw_found)
     windows = find_windows(text)
-    spans = _collect(raw_found)
+    # Values found with their spans are canonical already (``ioc_parse`` builds them so).
+    spans: Spans = {(_TYPES[k], v): occ for (k, v), occ in raw_found.spans.items()}
     if windows.texts:
         locator = Locator(windows)
         fanged_found = Found()
@@ -143,29 +149,29 @@ def run_ioc_finder(text: str) -> dict[str, set[str]]:
 
 def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) -> IndicatorScan:
     """Apply the containment, version and name filters to located values, and build the scan."""
-    _drop_contained(spans)
     scan = IndicatorScan(techniques=_techniques(text, _outside_urls(text, spans, technique_spans)))
-    located = _located(text, spans)
+    references = scan.references
     indicators: list[dict[str, object]] = []
-    for ordered, (kind, value) in located:
+    size = len(text)
+    for ordered, (kind, value) in _located(text, spans):
         # kind is a StrEnum: it is passed where the filters expect the type's name.
-        if kind is IndicatorType.url:
+        if kind is _URL:
             if _on_reference_host(value) and _plain(text, value, ordered):
-                scan.references.append(value)
+                references.append(value)
                 continue
         elif (kind in CHECKED_TYPES and is_invalid(kind, value)) or (
             kind in _NAMED and is_plain_name(kind, value) and _plain(text, value, ordered)
         ):
             continue
+        # Most values are written once: their first quote is also how they are written.
         start, end = ordered[0]
-        indicators.append(
-            {
-                "type": kind,
-                "value": value,
-                "as_written": text[start:end],
-                "evidence": _evidence(text, ordered),
-            }
-        )
+        quote = text[start:end]
+        evidence = [
+            {"quote": quote, "start": start, "end": end, "grounded": 0 <= start < end <= size}
+        ]
+        if len(ordered) > 1:
+            evidence += _evidence(text, ordered[1:MAX_EVIDENCE])
+        indicators.append({"type": kind, "value": value, "as_written": quote, "evidence": evidence})
     # One validation call for the whole list is about twice as fast as a model per item;
     # strict, since every input already has its field's exact type (a third faster again).
     scan.indicators = _INDICATORS.validate_python(indicators, strict=True)
@@ -182,7 +188,7 @@ def _outside_urls(
     url_spans = [
         (s, e)
         for (k, _v), occ in spans.items()
-        if k is IndicatorType.url
+        if k is _URL
         for s, e in occ
         if text.find("T", s, e) >= 0
     ]
@@ -191,6 +197,9 @@ def _outside_urls(
     # An id inside a URL (attack.mitre.org/techniques/T1059/001/) is part of a reference.
     urls = _Containment(url_spans)
     return [span for span in technique_spans if not urls.covers(*span)]
+
+
+_place = itemgetter(0, 1)
 
 
 def _first_occurrence(item: tuple[list[tuple[int, int]], object]) -> tuple[int, int]:
@@ -203,34 +212,27 @@ def _plain(text: str, value: str, ordered: list[tuple[int, int]]) -> bool:
     return all(text[s:e].lower() == lowered for s, e in ordered)
 
 
-def _collect(found: Found) -> Spans:
-    spans: Spans = {}
-    for (kind, value), occurrences in found.spans.items():
-        _add(spans, kind, value, occurrences)
-    return spans
-
-
 def _add(spans: Spans, kind: str, value: str, occurrences: Iterable[tuple[int, int]]) -> None:
     key = (_TYPES[kind], _canonical(kind, value))
     found = spans.get(key)
     if found is None:
-        spans[key] = set(occurrences)
+        spans[key] = list(occurrences)
     else:
-        found.update(occurrences)
+        found.extend(occurrences)
 
 
 def _add_located(spans: Spans, fanged_found: Found, locator: Locator) -> None:
     """Add the values found in the refanged windows, at their places in the document."""
     found_spans = fanged_found.spans
-    # All spans are mapped in one call; each value gets a new set, kept as it is.
+    # All spans are mapped in one call; each value gets a new list, kept as it is.
     each = locator.to_raw_each(list(found_spans.values()))
     for (kind, value), mapped in zip(found_spans, each, strict=True):
-        key = (_TYPES[kind], _canonical(kind, value))
+        key = (_TYPES[kind], value)  # canonical already, as ioc_parse builds them
         found = spans.get(key)
         if found is None:
             spans[key] = mapped
         else:
-            found |= mapped
+            found += mapped
 
 
 @lru_cache(maxsize=1 << 14)
@@ -250,45 +252,6 @@ def _locate_all(found: Mapping[str, Iterable[str]], locator: Locator, spans: Spa
             hits = locator.find(_LOCATE_KIND.get(kind, kind), target)
             if hits:
                 _add(spans, kind, raw, hits)
-
-
-def _drop_contained(spans: Spans) -> None:
-    """Drop occurrences written inside a container (``_CONTAINERS``), in one sorted sweep.
-
-    A container covers a span when it starts before it and ends at or after it, or starts
-    with it and ends after it.
-    """
-    ordered = sorted(
-        (s, -e, key)
-        for key, occurrences in spans.items()
-        if key[0] in _NESTING
-        for s, e in occurrences
-    )
-    before = dict.fromkeys(_OUTER, -1)  # the farthest end of each container type, earlier starts
-    here: dict[IndicatorType, int] = {}  # the same at this start (ends desc: the first is largest)
-    group = -1
-    inside: list[tuple[tuple[IndicatorType, str], tuple[int, int]]] = []
-    for start, neg_end, key in ordered:
-        if start != group:
-            if here:
-                for kind, end in here.items():
-                    if before[kind] < end:
-                        before[kind] = end
-                here = {}
-            group = start
-        end = -neg_end
-        kind = key[0]
-        for outer in _CONTAINERS.get(kind, ()):
-            if before[outer] >= end or here.get(outer, -1) > end:
-                inside.append((key, (start, end)))
-                break
-        if kind in before and kind not in here:
-            here[kind] = end
-    for key, span in inside:
-        occurrences = spans[key]
-        occurrences.discard(span)
-        if not occurrences:
-            del spans[key]
 
 
 class _Containment:
@@ -314,20 +277,57 @@ class _Containment:
         return self._ends_at.get(start, -1) > end
 
 
-def _located(
-    text: str, spans: Spans
-) -> list[tuple[list[tuple[int, int]], tuple[IndicatorType, str]]]:
-    """Each value with its sorted occurrences (IPv4 version numbers dropped), first one first."""
-    located = []
-    for key, occurrences in spans.items():
-        if key[0] is IndicatorType.ipv4:
-            kept = [o for o in occurrences if not is_version_context(text, o[0])]
-            if kept:
-                located.append((sorted(kept), key))
-        else:
-            located.append((sorted(occurrences), key))
+def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]:
+    """Each value with its sorted occurrences, first one first, in one sorted sweep.
+
+    Dropped: occurrences written inside a container (``_CONTAINERS``: a container covers a
+    span when it starts before it and ends at or after it, or starts with it and ends after
+    it), and IPv4 addresses written as version numbers.
+    """
+    rows = [
+        (span[0], -span[1], span, key) for key, occurrences in spans.items() for span in occurrences
+    ]
+    rows.sort(key=_place)  # stable: rows at the same place keep the order values were found in
+    before = dict.fromkeys(_OUTER, -1)  # the farthest end of each container type, earlier starts
+    here: dict[IndicatorType, int] = {}  # the same at this start (ends desc: the first is largest)
+    group = -1
+    kept: dict[Key, list[tuple[int, int]]] = {}
+    for start, neg_end, span, key in rows:
+        if start != group:
+            if here:
+                for kind, end in here.items():
+                    if before[kind] < end:
+                        before[kind] = end
+                here = {}
+            group = start
+        end = -neg_end
+        kind = key[0]
+        if kind in before and kind not in here:
+            here[kind] = end
+        if kind in _CONTAINERS:
+            if _inside(kind, end, before, here):
+                continue
+            if kind is _IPV4 and is_version_context(text, start):
+                continue
+        occurrences = kept.get(key)
+        if occurrences is None:
+            kept[key] = [span]
+        elif occurrences[-1] != span:  # a repeat comes right after: rows of a key are
+            occurrences.append(span)  # contiguous, and the sort is stable
+    located = [(sorted(o) if len(o) > 1 else o, key) for key, o in kept.items()]
+    # Keys come in the order of their first occurrence by (start, -end); make it (start, end).
     located.sort(key=_first_occurrence)
     return located
+
+
+def _inside(
+    kind: IndicatorType, end: int, before: dict[IndicatorType, int], here: dict[IndicatorType, int]
+) -> bool:
+    # A loop, not any(): a generator per row costs more than the test itself.
+    for outer in _CONTAINERS[kind]:  # noqa: SIM110
+        if before[outer] >= end or here.get(outer, -1) > end:
+            return True
+    return False
 
 
 def _evidence(text: str, occurrences: list[tuple[int, int]]) -> list[dict[str, object]]:

@@ -230,21 +230,21 @@ class Locator:
         """Every span of the document that the spans of the refanged windows stand for."""
         return self._expand(self._fanged.raw_spans(spans))
 
-    def to_raw_each(self, groups: list[list[tuple[int, int]]]) -> list[set[tuple[int, int]]]:
-        """``to_raw_all`` of each group of spans, all mapped in one call."""
+    def to_raw_each(self, groups: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+        """``to_raw_all`` of each group of spans (as lists), all mapped in one call."""
         mapped = self._fanged.raw_spans([span for group in groups for span in group])
         offsets = self._offsets
         places = self._windows.starts
         bisect_right = bisect.bisect_right
-        each: list[set[tuple[int, int]]] = []
+        each: list[list[tuple[int, int]]] = []
         taken = 0
         for group in groups:
-            spans: set[tuple[int, int]] = set()
+            spans: list[tuple[int, int]] = []
             for start, end in mapped[taken : taken + len(group)]:
                 slot = bisect_right(offsets, start) - 1
                 shift = start - offsets[slot]
                 for base in places[slot]:
-                    spans.add((base + shift, base + shift + end - start))
+                    spans.append((base + shift, base + shift + end - start))
             taken += len(group)
             each.append(spans)
         return each

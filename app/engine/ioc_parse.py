@@ -78,7 +78,10 @@ _CASE_FOLDING_TRAPS = str.maketrans({"\u0130": "\u00c0", "\u0131": "\u00e0", "\u
 
 @dataclass
 class Found:
-    """Values found in one text: with spans (``spans``) or still to be located (``values``)."""
+    """Values found in one text: with spans (``spans``) or still to be located (``values``).
+
+    Values with spans are built canonical (as ``ioc_filters.canonical_value`` gives them).
+    """
 
     spans: dict[tuple[str, str], list[Span]] = field(default_factory=dict)
     values: dict[str, set[str]] = field(default_factory=dict)
@@ -210,11 +213,14 @@ def _ipv4s(text: str, found: Found) -> None:
         end = match.end()
         if not slash and text.startswith(".", end) and _next_is_text(text, end):
             continue
-        octets = [int(octet) for octet in address.split(".")]
-        if max(octets) < 256:
-            canonical = ".".join(map(str, octets))
-            kind = "cidr" if slash else "ipv4"
-            found.add_span(kind, canonical + (f"/{bits}" if slash else ""), match.span())
+        octets = address.split(".")
+        if max(map(int, octets)) < 256:
+            if "0" in address:  # a leading zero is dropped ("010" is 10)
+                address = ".".join([str(int(octet)) for octet in octets])
+            if slash:
+                found.add_span("cidr", f"{address}/{bits}", match.span())
+            else:
+                found.add_span("ipv4", address, match.span())
 
 
 def _next_is_text(text: str, pos: int) -> bool:

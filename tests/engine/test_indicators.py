@@ -345,3 +345,22 @@ def test_a_url_after_a_dotted_capital_i_is_located_where_it_is_written() -> None
     url = found["http://host.example.net/a#frag"]
     assert (url.evidence[0].start, url.as_written) == (23, "http://host.example.net/a#frag")
     assert found["ample.com"].evidence[0].start == 7
+
+
+@pytest.mark.parametrize(
+    "text", [*DEFANG_SAMPLES, "HTTPS://Evil.COM:8443/A?B=C USER@Ex.ORG 010.001.2.3/08"]
+)
+def test_values_found_with_spans_are_canonical(text: str) -> None:
+    # scan_indicators keys these values as they come, without canonical_value.
+    from app.engine.ioc_filters import canonical_value
+    from app.engine.ioc_locate import Locator
+    from app.engine.ioc_parse import Found, parse_fanged, scan_plain
+    from app.engine.ioc_windows import Windows
+
+    text = f"{text} {MD5.upper()} cve-2021-44228 {BITCOIN}"
+    found = Found()
+    scan_plain(text, found)
+    parse_fanged(Locator(Windows.whole(text)).fanged_text, found)
+    assert found.spans
+    for kind, value in found.spans:
+        assert canonical_value(kind, value) == value
