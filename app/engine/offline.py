@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TypeVar
 
+from app.engine import action_dates
 from app.engine.actions import find_action_items
 from app.engine.actors import find_actors
 from app.engine.brief import Brief, Provenance
@@ -33,9 +34,10 @@ class OfflineExtractor:
         return await asyncio.to_thread(extract_offline, doc)
 
     def warm(self) -> None:
-        """Load the gazetteer and the IOC parser now, so the first document does not wait."""
+        """Load the gazetteer, the IOC parser and the date parser now, so no document waits."""
         load_gazetteer()
         scan_indicators("warm-up: 192.0.2.1 example[.]com")
+        action_dates.warm()
         _tune_gc()
 
 
