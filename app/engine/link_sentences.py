@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from itertools import chain, pairwise
-from operator import attrgetter
+from itertools import chain
 
 from app.engine.actor_patterns import lowered_document
 from app.engine.actors import anaphor_cues
@@ -24,7 +23,7 @@ from app.engine.link_cues import (
     single_spaced_lines,
     starts_within,
 )
-from app.engine.link_mentions import Mention, by_sentence
+from app.engine.link_mentions import START, Mention, count_by_sentence
 
 SOFTWARE = frozenset({ActorType.malware.value, ActorType.tool.value})
 GROUPS = frozenset({ActorType.threat_actor.value})
@@ -40,10 +39,10 @@ def sentences_with_pairs(
     ``mentions`` are in text order; ``kinds[i]`` is the kind of the actor ``i``.
     """
     sentences = doc.sentences
-    starts = [m.start for m in mentions]
+    starts = list(map(START, mentions))
     anaphors = _Anaphors(doc)
     result: list[SentenceMentions] = []
-    for index, first, end in _sentences_to_read(doc, mentions, starts, anaphors.per_sentence):
+    for index, first, end in _sentences_to_read(doc, starts, anaphors.per_sentence):
         items = own = mentions[first:end]
         sentence = sentences[index]
         candidates = anaphors.within(index, sentence)
@@ -57,37 +56,19 @@ def sentences_with_pairs(
 
 
 def _sentences_to_read(
-    doc: Document,
-    mentions: list[Mention],
-    starts: list[int],
-    anaphors: dict[int, list[int]] | None,
+    doc: Document, starts: list[int], anaphors: dict[int, list[int]] | None
 ) -> Iterator[tuple[int, int, int]]:
     """(index, first, end) for each sentence naming an actor that may name two, in text order:
     its mentions are ``mentions[first:end]`` (``starts`` holds their start offsets).
 
     When where "this backdoor" may stand is known by sentence (``anaphors``), only sentences
-    with two mentions or with such a place are named: most name one actor, and finding which
-    do with one bisect a mention costs less than taking every sentence's mentions apart.
+    with two mentions or with such a place are named: most name one actor.
     """
-    sentence_starts = doc.sentence_starts
-    if anaphors is None:
-        first = 0
-        for index, own in by_sentence(sentence_starts, mentions, starts):
-            if index >= 0:
-                yield index, first, first + len(own)
-            first += len(own)
-        return
-    where = [bisect_right(sentence_starts, start) - 1 for start in starts]
-    wanted = {index for index, after in pairwise(where) if index == after}
-    wanted.update(anaphors)
-    count, last = len(starts), len(sentence_starts) - 1
-    for index in sorted(wanted):
-        if index < 0:
-            continue  # (mentions before the first sentence are never read)
-        first = bisect_left(starts, sentence_starts[index])
-        end = bisect_left(starts, sentence_starts[index + 1], first) if index < last else count
-        if first < end:  # a sentence naming no actor is not read
-            yield index, first, end
+    first = 0
+    for index, count in count_by_sentence(doc.sentence_starts, starts).items():
+        if index >= 0 and (count > 1 or anaphors is None or index in anaphors):
+            yield index, first, first + count
+        first += count
 
 
 def _two_actors(items: list[Mention]) -> bool:
@@ -162,11 +143,13 @@ def _with_anaphora(
         where = match.start()
         for m in chain(reversed(own), reversed(recent)):
             if m.end <= where and kinds[m.actor] in wanted:
-                found.append(Mention(where, match.end(), m.actor))
+                found.append(_new(Mention, (where, match.end(), m.actor)))
                 break
     if not found:
         return own
-    return sorted([*own, *found], key=_START)  # (own mentions are in text order already)
+    items = own + found
+    items.sort(key=START)  # (stable: own mentions first where they start together, as before)
+    return items
 
 
-_START = attrgetter("start")
+_new = tuple.__new__  # a Mention without the Python-level ``__new__`` of a named tuple

@@ -147,9 +147,9 @@ class _Text:
     kinds: list[str]  # ``ActorType`` values
     classes: list[str]  # the kind, "software" for malware and tools alike
     names: list[str]
-    # what the words between two mentions decide, by (gap, kinds, same class): a document
+    # what the words between two mentions decide, by (words, kinds, same class): a document
     # repeats its phrasings, so most pairs find their answer here
-    plans: dict[tuple[Gap, str, str, bool], Plan] = field(default_factory=dict)
+    plans: dict[tuple[str, str, str, bool], Plan] = field(default_factory=dict)
     # whether the document says "attribut…" at all: without, a plan leaves out the step
     # that reads "attribute the group to" before a first mention
     attributes: bool = False
@@ -213,19 +213,20 @@ def _read_sentence(
     last = len(items) - 1
     head = 0  # where the list "A, B, and C" that ends with items[j] begins
     joined: set[int] = set()  # the j whose items[j] continues the list items[j - 1] ends
+    prev_end, prev_class = 0, ""
     for j, later in enumerate(items):
+        start, end, actor = later  # (unpacked: cheaper than reading the fields one by one)
         if j:
-            prev = items[j - 1]
-            gap = text[prev.end : later.start].strip()
-            if gap not in LIST_GAPS or classes[prev.actor] != classes[later.actor]:
+            if classes[actor] != prev_class or text[prev_end:start].strip() not in LIST_GAPS:
                 head = j
             else:
                 joined.add(j)
-        if kinds[later.actor] == COUNTRY and j < last and _modifies_next(at, items, j):
+        prev_end, prev_class = end, classes[actor]
+        if kinds[actor] == COUNTRY and j < last and _modifies_next(at, items, j):
             continue
         for i in range(head - 1, -1, -1):
             earlier = items[i]
-            if earlier.actor == later.actor:
+            if earlier[2] == actor:  # (its ``actor``)
                 continue
             verdict = _classify(at, sentence, earlier, items[head], later)
             if verdict is not None:
@@ -235,7 +236,7 @@ def _read_sentence(
                     name = at.names[earlier.actor]
                     for other in _list_before(items, joined, i):
                         _add(found, _instead(verdict, name, at, other), span)
-            if kinds[earlier.actor] != COUNTRY or _blocks(at, items, i):
+            if kinds[earlier[2]] != COUNTRY or _blocks(at, items, i):
                 break
         if head < j:  # "between A and B" inside a coordinated list
             verdict = _coordinated(at, sentence, items[head], later)
@@ -288,14 +289,19 @@ def _blocks(at: _Text, items: list[Mention], i: int) -> bool:
 def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) -> Verdict | None:
     """The relation between ``a`` and ``b`` read in the words from ``a`` to ``head`` (the
     first of the list that ends with ``b``) and just before ``a``."""
-    if head.start - a.end > MAX_GAP:
+    _, a_end, a_actor = a
+    head_start, b_actor = head[0], b[2]
+    if head_start - a_end > MAX_GAP:
         return None
-    gap = at.gap(a.end, head.start)
-    ka, kb = at.kinds[a.actor], at.kinds[b.actor]
-    key = (gap, ka, kb, at.classes[a.actor] == at.classes[b.actor])
+    gap = at.gap(a_end, head_start)
+    kinds = at.kinds
+    ka, kb = kinds[a_actor], kinds[b_actor]
+    same_class = at.classes[a_actor] == at.classes[b_actor]
+    # (the words as written decide their lowered form: they alone stand for the gap here)
+    key = (gap[0], ka, kb, same_class)
     plan = at.plans.get(key)
     if plan is None:
-        plan = at.plans[key] = _plan(gap, ka, kb, key[3], at.attributes)
+        plan = at.plans[key] = _plan(gap, ka, kb, same_class, at.attributes)
     outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, a, plan)
     if outcome is None:
         return None
@@ -307,7 +313,8 @@ def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) 
         if not _after_holds(at, sentence, b, after.after):
             return None
         rel = after.relation
-    na, nb = at.names[a.actor], at.names[b.actor]
+    names = at.names
+    na, nb = names[a_actor], names[b_actor]
     return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from app.engine.actors import find_actors
 from app.engine.document import Document
-from app.engine.link_mentions import Mention, by_sentence, find_mentions
+from app.engine.link_mentions import Mention, count_by_sentence, find_mentions
 from app.engine.link_sentences import sentences_with_pairs
 
 
-def test_by_sentence_groups_mentions_by_the_sentence_they_start_in() -> None:
-    mentions = [Mention(0, 2, 0), Mention(5, 7, 1), Mention(12, 14, 0), Mention(30, 32, 2)]
-    groups = list(by_sentence([4, 10, 20], mentions, [m.start for m in mentions]))
-    assert groups == [(-1, mentions[:1]), (0, mentions[1:2]), (1, mentions[2:3]), (2, mentions[3:])]
+def test_count_by_sentence_counts_mentions_by_the_sentence_they_start_in() -> None:
+    mentions = [Mention(0, 2, 0), Mention(5, 7, 1), Mention(8, 9, 2), Mention(30, 32, 2)]
+    counts = count_by_sentence([4, 10, 20], [m.start for m in mentions])
+    assert list(counts.items()) == [(-1, 1), (0, 2), (2, 1)]
 
 
 def test_sentences_with_pairs_count_this_backdoor_as_a_mention() -> None:
