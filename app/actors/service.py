@@ -94,10 +94,7 @@ def _merge_links(links: Sequence[LinkRow], keys: set[str], canonical: str) -> li
 
 
 def _unique(names: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    kept: list[str] = []
+    first: dict[str, str] = {}
     for name in names:
-        if name_key(name) not in seen:
-            seen.add(name_key(name))
-            kept.append(name)
-    return kept
+        first.setdefault(name_key(name), name)
+    return list(first.values())

@@ -154,10 +154,6 @@ class Gazetteer:
         """The entity a name (or any of its aliases, even ambiguous ones) belongs to."""
         return self.loose.get(_compact_key(name))
 
-    def is_software(self, name: str) -> bool:
-        """True when some malware or tool entity carries this name."""
-        return _compact_key(name) in self.software_keys
-
     def any_software(self, names: Iterable[str]) -> bool:
         """True when some malware or tool entity carries one of these names."""
         return not self.software_keys.isdisjoint(map(_compact_key, names))

@@ -133,11 +133,6 @@ class _Doc:
     targeting: dict[int, bool]  # sentence index -> whether it speaks of targeting
 
 
-def is_attribution(text: str, hit: Hit) -> bool:
-    """True when a country mention says who is behind the activity."""
-    return _attribution(_Doc(text, [], [], {}), hit)
-
-
 def _attribution(doc: _Doc, hit: Hit) -> bool:
     text = doc.text
     after = text[hit.end : hit.end + 60]

@@ -125,13 +125,10 @@ def _link_key(link: LinkEnds) -> tuple[str, ...]:
 
 
 def _unique(links: list[LinkEnds], key: Callable[[LinkEnds], tuple[str, ...]]) -> list[LinkEnds]:
-    seen: set[tuple[str, ...]] = set()
-    kept: list[LinkEnds] = []
+    first: dict[tuple[str, ...], LinkEnds] = {}
     for link in links:
-        if key(link) not in seen:
-            seen.add(key(link))
-            kept.append(link)
-    return kept
+        first.setdefault(key(link), link)
+    return list(first.values())
 
 
 def _key(names: tuple[str, ...]) -> str:
