@@ -30,6 +30,7 @@ from app.engine.indicators import (
 )
 from app.engine.ioc_filters import canonical_value
 from app.engine.offline import OfflineExtractor
+from bench import interpreter
 from bench.corpus import build_corpus
 
 Values = set[tuple[str, str]]
@@ -187,6 +188,7 @@ def main() -> None:
     args = parser.parse_args()
     docs = build_corpus(args.mb)
     megabytes = sum(len(d.encode()) for d in docs) / 1e6
+    print(interpreter())
     print(f"corpus: {len(docs)} documents, {megabytes:.2f} MB")
     gaz = gazetteer_load_seconds()
     print(f"gazetteer load: {gaz:.3f} s" if gaz is not None else "gazetteer: not available")

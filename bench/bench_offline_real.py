@@ -16,6 +16,7 @@ from pathlib import Path
 from app.engine.document import Document
 from app.engine.indicators import run_ioc_finder
 from app.engine.offline import OfflineExtractor, extract_offline
+from bench import interpreter
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEAT = 3
@@ -52,6 +53,7 @@ def main() -> None:
         pipeline = min(
             pipeline, cpu_seconds(lambda doc: extract_offline(Document.from_raw(doc)), docs)
         )
+    print(interpreter())
     print(
         f"{len(docs)} docs {megabytes:.2f} MB  ioc-finder {megabytes / baseline:.2f} MB/s  "
         f"offline pipeline {megabytes / pipeline:.2f} MB/s  ratio {baseline / pipeline:.2f}"
