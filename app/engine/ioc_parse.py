@@ -97,8 +97,7 @@ class Found:
 
 def parse_fanged(fanged: str, found: Found) -> None:
     """Parse URLs, e-mail addresses, domains, IP addresses and CIDR ranges of refanged text."""
-    from ioc_finder import ioc_finder as finder  # deferred: importing ioc-finder costs ~1 s
-
+    finder = _finder()
     slow_urls = _fast_urls(fanged, found)
     if slow_urls:
         found.add_values("url", finder.parse_urls(finder_safe("\n".join(slow_urls))))
@@ -141,6 +140,23 @@ def _domain_of(candidate: str) -> str:
         if labels[last] in tlds:
             return lowered if last == len(labels) - 1 else ".".join(labels[: last + 1])
     return ""
+
+
+@cache
+def _finder() -> Any:
+    """ioc-finder's parsers, each grammar run once a process before any document needs it.
+
+    pyparsing prepares a grammar the first time it parses (streamlining, and compiling its
+    regexes: the URL grammar's alternation of ~1,500 TLDs alone takes tens of milliseconds);
+    done here, at warm-up, the first document with an unusual URL does not pay for it.
+    """
+    from ioc_finder import ioc_finder as finder  # deferred: importing ioc-finder costs ~1 s
+
+    finder.parse_urls("hxxp://a.example.com:8080/p?q=1#f example.org/x")
+    finder.parse_email_addresses("first.last+tag@example.com")
+    finder.parse_ipv6_addresses("2001:db8::1")
+    finder.parse_ipv6_cidrs("2001:db8::/32")
+    return finder
 
 
 @cache
