@@ -243,11 +243,14 @@ def _next_is_text(text: str, pos: int) -> bool:
     return pos + 1 < len(text) and not text[pos + 1].isspace()
 
 
-def scan_plain(text: str, found: Found) -> list[Span]:
-    """Hashes, CVE ids and Bitcoin addresses of the raw text; returns technique-id spans."""
+def scan_plain(text: str, found: Found, lowered: str | None = None) -> list[Span]:
+    """Hashes, CVE ids and Bitcoin addresses of the raw text; returns technique-id spans.
+
+    ``lowered`` is ``text.lower()`` when the caller has it already.
+    """
     runs = _alnum_runs(text, _SHORTEST_BITCOIN)
     _hashes(text, [run for run in runs if run[1] - run[0] >= _SHORTEST_HASH], found)
-    for match in _cve_matches(text):
+    for match in _cve_matches(text, text.lower() if lowered is None else lowered):
         if _free_before(text, match.start()):
             found.add_span("cve", f"CVE-{match.group(1)}-{match.group(2)}", match.span())
     for start, end in runs:
@@ -260,9 +263,8 @@ def scan_plain(text: str, found: Found) -> list[Span]:
     return [m.span() for m in _TECHNIQUE.finditer(text) if not _dotted_digit(text, m.end())]
 
 
-def _cve_matches(text: str) -> list[re.Match[str]]:
+def _cve_matches(text: str, lowered: str) -> list[re.Match[str]]:
     """``_CVE.finditer(text)``, tried only where "cve" is written (str.find beats the scan)."""
-    lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lower-case to two; stay exact
         return list(_CVE.finditer(text))
     matches: list[re.Match[str]] = []
