@@ -231,7 +231,9 @@ def _ipv4s(text: str, found: Found) -> None:
             continue
         octets = address.split(".")
         if max(map(int, octets)) < 256:
-            if "0" in address:  # a leading zero is dropped ("010" is 10)
+            # A leading zero is dropped ("010" is 10). In ASCII only a zero that leads an
+            # octet changes anything; other digits ("٣") are rewritten where a "0" is written.
+            if (address[0] == "0" or ".0" in address) if address.isascii() else "0" in address:
                 address = ".".join([str(int(octet)) for octet in octets])
             if slash:
                 found.add_span("cidr", f"{address}/{bits}", match.span())

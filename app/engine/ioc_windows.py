@@ -147,9 +147,11 @@ def _extend_left(text: str, pos: int, floor: int) -> int:
     """Where the window of the trigger at ``pos`` starts: its token, and the one before it."""
     # Normalised text has only spaces and line breaks for whitespace; a tab merely
     # widens a window.
+    # A line break matters only after the last space: search for one there alone (a search
+    # back to the floor could cross a whole paragraph of prose).
     space = text.rfind(" ", floor, pos)
-    line = text.rfind("\n", floor, pos)
-    if line > space:
+    line = text.rfind("\n", space + 1 if space >= 0 else floor, pos)
+    if line >= 0:
         return line + 1  # the token starts a line
     if space < 0:
         return floor
@@ -158,7 +160,9 @@ def _extend_left(text: str, pos: int, floor: int) -> int:
     while gap > floor and space - gap < 2 and text[gap - 1] in _GAP:
         gap -= 1
     if gap > floor and not text[gap - 1].isspace():
-        return max(text.rfind(" ", floor, gap), text.rfind("\n", floor, gap), floor - 1) + 1
+        space = text.rfind(" ", floor, gap)
+        line = text.rfind("\n", space + 1 if space >= 0 else floor, gap)
+        return max(space, line, floor - 1) + 1
     return space + 1
 
 
