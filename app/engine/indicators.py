@@ -310,8 +310,15 @@ def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]
         kind = key[0]
         if kind in before and kind not in here:
             here[kind] = end
-        if kind in _CONTAINERS:
-            if _inside(kind, end, before, here):
+        outers = _CONTAINERS.get(kind)
+        if outers is not None:
+            # Written inside a container? (a loop inline: a call or any() per row costs more)
+            inside = False
+            for outer in outers:
+                if before[outer] >= end or here.get(outer, -1) > end:
+                    inside = True
+                    break
+            if inside:
                 continue
             if kind is _IPV4 and is_version_context(text, start):
                 continue
@@ -324,16 +331,6 @@ def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]
     # Keys come in the order of their first occurrence by (start, -end); make it (start, end).
     located.sort(key=_first_occurrence)
     return located
-
-
-def _inside(
-    kind: IndicatorType, end: int, before: dict[IndicatorType, int], here: dict[IndicatorType, int]
-) -> bool:
-    # A loop, not any(): a generator per row costs more than the test itself.
-    for outer in _CONTAINERS[kind]:  # noqa: SIM110
-        if before[outer] >= end or here.get(outer, -1) > end:
-            return True
-    return False
 
 
 def _evidence(text: str, occurrences: list[tuple[int, int]]) -> list[dict[str, object]]:

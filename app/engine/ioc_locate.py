@@ -92,34 +92,29 @@ class RefangedText:
 
     def __init__(self, raw: str) -> None:
         pieces: list[str] = []
-        # Parallel lists, one entry per segment: a stretch copied as written (identity) or
-        # one replacement.
-        self._fanged_starts: list[int] = []
-        self._raw_starts: list[int] = []
-        self._raw_ends: list[int] = []
-        self._identity: list[bool] = []
-        segment = self._segment
+        # Four entries per segment (a stretch copied as written, or one replacement): its
+        # start in the refanged text, its start and end as written, and whether it is copied
+        # as written; split into parallel lists at the end (four slices, not four appends each).
+        flat: list[int] = []
         raw_pos = fanged_pos = 0
         for start, end, replacement in _replacements(raw):
             if start < raw_pos:
                 continue  # overlaps a replacement already made
             if start > raw_pos:
-                segment(fanged_pos, raw_pos, start, True)
+                flat += (fanged_pos, raw_pos, start, True)
                 pieces.append(raw[raw_pos:start])
                 fanged_pos += start - raw_pos
-            segment(fanged_pos, start, end, False)
+            flat += (fanged_pos, start, end, False)
             pieces.append(replacement)
             fanged_pos += len(replacement)
             raw_pos = end
-        segment(fanged_pos, raw_pos, len(raw), True)
+        flat += (fanged_pos, raw_pos, len(raw), True)
         pieces.append(raw[raw_pos:])
         self.text = "".join(pieces)
-
-    def _segment(self, fanged: int, raw_start: int, raw_end: int, identity: bool) -> None:
-        self._fanged_starts.append(fanged)
-        self._raw_starts.append(raw_start)
-        self._raw_ends.append(raw_end)
-        self._identity.append(identity)
+        self._fanged_starts = flat[0::4]
+        self._raw_starts = flat[1::4]
+        self._raw_ends = flat[2::4]
+        self._identity = flat[3::4]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the refanged text to the span of the text as written."""
@@ -169,8 +164,10 @@ def _replacements(raw: str) -> list[tuple[int, int, str]]:
 def _starts(raw: str) -> list[tuple[int, int]]:
     """Ranges ``[first, last)`` of the places a _REFANG match may start at, in text order."""
     ranges: list[tuple[int, int]] = []
+    lead_ends = _LEAD_ENDS
     for core in _cores(raw):
-        first = _lead(raw, core)
+        # _lead, whose common case (nothing to walk back over) is tested here without a call
+        first = _lead(raw, core) if core and raw[core - 1] in lead_ends else core
         if ranges and first <= ranges[-1][1]:
             if core >= ranges[-1][1]:
                 ranges[-1] = (ranges[-1][0], core + 1)
