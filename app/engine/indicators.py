@@ -154,7 +154,7 @@ def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) 
     references = scan.references
     indicators: list[dict[str, object]] = []
     size = len(text)
-    for ordered, (kind, value) in _located(text, spans):
+    for _first, ordered, (kind, value) in _located(text, spans):
         # kind is a StrEnum: it is passed where the filters expect the type's name.
         if kind is _URL:
             if _on_reference_host(value) and _plain(text, value, ordered):
@@ -201,10 +201,6 @@ def _outside_urls(
 
 
 _place = itemgetter(0)
-
-
-def _first_occurrence(item: tuple[list[tuple[int, int]], object]) -> tuple[int, int]:
-    return item[0][0]
 
 
 def _plain(text: str, value: str, ordered: list[tuple[int, int]]) -> bool:
@@ -278,8 +274,8 @@ class _Containment:
         return self._ends_at.get(start, -1) > end
 
 
-def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]:
-    """Each value with its sorted occurrences, first one first, in one sorted sweep.
+def _located(text: str, spans: Spans) -> list[tuple[tuple[int, int], list[tuple[int, int]], Key]]:
+    """Each value with its first occurrence and all of them sorted, in one sorted sweep.
 
     Dropped: occurrences written inside a container (``_CONTAINERS``: a container covers a
     span when it starts before it and ends at or after it, or starts with it and ends after
@@ -327,9 +323,13 @@ def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]
             kept[key] = [span]
         elif occurrences[-1] != span:  # a repeat comes right after: rows of a key are
             occurrences.append(span)  # contiguous, and the sort is stable
-    located = [(sorted(o) if len(o) > 1 else o, key) for key, o in kept.items()]
-    # Keys come in the order of their first occurrence by (start, -end); make it (start, end).
-    located.sort(key=_first_occurrence)
+    for occurrences in kept.values():
+        if len(occurrences) > 1:
+            occurrences.sort()
+    # Keys come in the order of their first occurrence by (start, -end); make it (start, end)
+    # (the first occurrence leads each row, so the sort key is a C-level itemgetter).
+    located = [(o[0], o, key) for key, o in kept.items()]
+    located.sort(key=_place)
     return located
 
 

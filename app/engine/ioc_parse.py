@@ -262,7 +262,12 @@ def scan_plain(text: str, found: Found, lowered: str | None = None) -> list[Span
             address = _BITCOIN.match(text, start, end)
             if address and _free_before(text, start):
                 found.add_span("bitcoin", address.group(0), address.span())
-    return [m.span() for m in _TECHNIQUE.finditer(text) if not _dotted_digit(text, m.end())]
+    # Not an id followed by a dot and a digit (``T1059.0``: a truncated sub-technique).
+    return [
+        m.span()
+        for m in _TECHNIQUE.finditer(text)
+        if text[m.end() : m.end() + 1] != "." or not text[m.end() + 1 : m.end() + 2].isdigit()
+    ]
 
 
 def _cve_matches(text: str, lowered: str) -> list[re.Match[str]]:
@@ -323,8 +328,3 @@ def _labelled(text: str, start: int) -> bool:
 
 def _free_before(text: str, start: int) -> bool:
     return start == 0 or not text[start - 1].isalnum()
-
-
-def _dotted_digit(text: str, end: int) -> bool:
-    """True when a dot and a digit follow ``end`` (``T1059.0``: a truncated sub-technique)."""
-    return text.startswith(".", end) and text[end + 1 : end + 2].isdigit()
