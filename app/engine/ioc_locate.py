@@ -215,7 +215,7 @@ class Locator:
         self._offsets = [0, *accumulate(len(chunk) + 1 for chunk in windows.texts[:-1])]
         self._raw = "\n".join(windows.texts)
         self._fanged = RefangedText(self._raw)
-        self._lower = lower_same_length(self._fanged.text)
+        self._lower: str | None = None  # lower-cased refanged text, made on first need
         self._cves: dict[str, list[tuple[int, int]]] | None = None
 
     @property
@@ -267,7 +267,12 @@ class Locator:
         """Every ``(start, end)`` span of ``value`` in the document."""
         if kind == "cve":
             return self._expand(self._cve_spans().get(value.upper(), []))
-        haystack = self._fanged.text if kind == "bitcoin" else self._lower
+        if kind == "bitcoin":
+            haystack = self._fanged.text
+        else:
+            if self._lower is None:
+                self._lower = lower_same_length(self._fanged.text)
+            haystack = self._lower
         needle = value if kind == "bitcoin" else value.lower()
         hits: list[tuple[int, int]] = []
         pos = haystack.find(needle)

@@ -107,8 +107,13 @@ def parse_fanged(fanged: str, found: Found) -> None:
             emails = finder.parse_email_addresses(finder_safe("\n".join(slow_emails)))
             found.add_values("email", emails)
     parse_domains(fanged, found)
-    colons = "\n".join(line for line in fanged.split("\n") if line.count(":") > 1)
-    if colons:  # an IPv6 address has two colons at least, and never spans lines
+    # An IPv6 address has two colons at least, and never spans lines.
+    colons = (
+        "\n".join([line for line in fanged.split("\n") if line.count(":") > 1])
+        if fanged.count(":") > 1
+        else ""
+    )
+    if colons:
         colons = finder_safe(colons)
         found.add_values("ipv6", finder.parse_ipv6_addresses(colons))
         found.add_values("cidr", finder.parse_ipv6_cidrs(colons))
