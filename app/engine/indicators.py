@@ -110,8 +110,9 @@ class IndicatorScan:
 def scan_indicators(text: str) -> IndicatorScan:
     """Find the indicators, ATT&CK techniques and reference URLs of ``text``, with evidence."""
     raw_found = Found()
-    technique_spans = scan_plain(text, raw_found)
-    windows = find_windows(text)
+    lowered = text.lower()  # both passes look for words in any case
+    technique_spans = scan_plain(text, raw_found, lowered)
+    windows = find_windows(text, lowered)
     # Values found with their spans are canonical already (``ioc_parse`` builds them so).
     spans: Spans = {(_TYPES[k], v): occ for (k, v), occ in raw_found.spans.items()}
     if windows.texts:
@@ -153,7 +154,7 @@ def build_scan(text: str, spans: Spans, technique_spans: list[tuple[int, int]]) 
     references = scan.references
     indicators: list[dict[str, object]] = []
     size = len(text)
-    for ordered, (kind, value) in _located(text, spans):
+    for _first, ordered, (kind, value) in _located(text, spans):
         # kind is a StrEnum: it is passed where the filters expect the type's name.
         if kind is _URL:
             if _on_reference_host(value) and _plain(text, value, ordered):
@@ -199,11 +200,7 @@ def _outside_urls(
     return [span for span in technique_spans if not urls.covers(*span)]
 
 
-_place = itemgetter(0, 1)
-
-
-def _first_occurrence(item: tuple[list[tuple[int, int]], object]) -> tuple[int, int]:
-    return item[0][0]
+_place = itemgetter(0)
 
 
 def _plain(text: str, value: str, ordered: list[tuple[int, int]]) -> bool:
@@ -277,35 +274,47 @@ class _Containment:
         return self._ends_at.get(start, -1) > end
 
 
-def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]:
-    """Each value with its sorted occurrences, first one first, in one sorted sweep.
+def _located(text: str, spans: Spans) -> list[tuple[tuple[int, int], list[tuple[int, int]], Key]]:
+    """Each value with its first occurrence and all of them sorted, in one sorted sweep.
 
     Dropped: occurrences written inside a container (``_CONTAINERS``: a container covers a
     span when it starts before it and ends at or after it, or starts with it and ends after
     it), and IPv4 addresses written as version numbers.
     """
+    # One int per row orders by (start, -end): a sort on int keys compares far faster than on
+    # tuples (and, below 2**30, takes CPython's one-digit fast path).
+    width = len(text) + 1
     rows = [
-        (span[0], -span[1], span, key) for key, occurrences in spans.items() for span in occurrences
+        (span[0] * width - span[1], span, key)
+        for key, occurrences in spans.items()
+        for span in occurrences
     ]
     rows.sort(key=_place)  # stable: rows at the same place keep the order values were found in
     before = dict.fromkeys(_OUTER, -1)  # the farthest end of each container type, earlier starts
     here: dict[IndicatorType, int] = {}  # the same at this start (ends desc: the first is largest)
     group = -1
     kept: dict[Key, list[tuple[int, int]]] = {}
-    for start, neg_end, span, key in rows:
+    for _place_key, span, key in rows:
+        start, end = span
         if start != group:
             if here:
-                for kind, end in here.items():
-                    if before[kind] < end:
-                        before[kind] = end
+                for outer, farthest in here.items():
+                    if before[outer] < farthest:
+                        before[outer] = farthest
                 here = {}
             group = start
-        end = -neg_end
         kind = key[0]
         if kind in before and kind not in here:
             here[kind] = end
-        if kind in _CONTAINERS:
-            if _inside(kind, end, before, here):
+        outers = _CONTAINERS.get(kind)
+        if outers is not None:
+            # Written inside a container? (a loop inline: a call or any() per row costs more)
+            inside = False
+            for outer in outers:
+                if before[outer] >= end or here.get(outer, -1) > end:
+                    inside = True
+                    break
+            if inside:
                 continue
             if kind is _IPV4 and is_version_context(text, start):
                 continue
@@ -314,20 +323,14 @@ def _located(text: str, spans: Spans) -> list[tuple[list[tuple[int, int]], Key]]
             kept[key] = [span]
         elif occurrences[-1] != span:  # a repeat comes right after: rows of a key are
             occurrences.append(span)  # contiguous, and the sort is stable
-    located = [(sorted(o) if len(o) > 1 else o, key) for key, o in kept.items()]
-    # Keys come in the order of their first occurrence by (start, -end); make it (start, end).
-    located.sort(key=_first_occurrence)
+    for occurrences in kept.values():
+        if len(occurrences) > 1:
+            occurrences.sort()
+    # Keys come in the order of their first occurrence by (start, -end); make it (start, end)
+    # (the first occurrence leads each row, so the sort key is a C-level itemgetter).
+    located = [(o[0], o, key) for key, o in kept.items()]
+    located.sort(key=_place)
     return located
-
-
-def _inside(
-    kind: IndicatorType, end: int, before: dict[IndicatorType, int], here: dict[IndicatorType, int]
-) -> bool:
-    # A loop, not any(): a generator per row costs more than the test itself.
-    for outer in _CONTAINERS[kind]:  # noqa: SIM110
-        if before[outer] >= end or here.get(outer, -1) > end:
-            return True
-    return False
 
 
 def _evidence(text: str, occurrences: list[tuple[int, int]]) -> list[dict[str, object]]:

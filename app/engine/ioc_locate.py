@@ -92,34 +92,29 @@ class RefangedText:
 
     def __init__(self, raw: str) -> None:
         pieces: list[str] = []
-        # Parallel lists, one entry per segment: a stretch copied as written (identity) or
-        # one replacement.
-        self._fanged_starts: list[int] = []
-        self._raw_starts: list[int] = []
-        self._raw_ends: list[int] = []
-        self._identity: list[bool] = []
-        segment = self._segment
+        # Four entries per segment (a stretch copied as written, or one replacement): its
+        # start in the refanged text, its start and end as written, and whether it is copied
+        # as written; split into parallel lists at the end (four slices, not four appends each).
+        flat: list[int] = []
         raw_pos = fanged_pos = 0
         for start, end, replacement in _replacements(raw):
             if start < raw_pos:
                 continue  # overlaps a replacement already made
             if start > raw_pos:
-                segment(fanged_pos, raw_pos, start, True)
+                flat += (fanged_pos, raw_pos, start, True)
                 pieces.append(raw[raw_pos:start])
                 fanged_pos += start - raw_pos
-            segment(fanged_pos, start, end, False)
+            flat += (fanged_pos, start, end, False)
             pieces.append(replacement)
             fanged_pos += len(replacement)
             raw_pos = end
-        segment(fanged_pos, raw_pos, len(raw), True)
+        flat += (fanged_pos, raw_pos, len(raw), True)
         pieces.append(raw[raw_pos:])
         self.text = "".join(pieces)
-
-    def _segment(self, fanged: int, raw_start: int, raw_end: int, identity: bool) -> None:
-        self._fanged_starts.append(fanged)
-        self._raw_starts.append(raw_start)
-        self._raw_ends.append(raw_end)
-        self._identity.append(identity)
+        self._fanged_starts = flat[0::4]
+        self._raw_starts = flat[1::4]
+        self._raw_ends = flat[2::4]
+        self._identity = flat[3::4]
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the refanged text to the span of the text as written."""
@@ -169,8 +164,10 @@ def _replacements(raw: str) -> list[tuple[int, int, str]]:
 def _starts(raw: str) -> list[tuple[int, int]]:
     """Ranges ``[first, last)`` of the places a _REFANG match may start at, in text order."""
     ranges: list[tuple[int, int]] = []
+    lead_ends = _LEAD_ENDS
     for core in _cores(raw):
-        first = _lead(raw, core)
+        # _lead, whose common case (nothing to walk back over) is tested here without a call
+        first = _lead(raw, core) if core and raw[core - 1] in lead_ends else core
         if ranges and first <= ranges[-1][1]:
             if core >= ranges[-1][1]:
                 ranges[-1] = (ranges[-1][0], core + 1)
@@ -218,7 +215,7 @@ class Locator:
         self._offsets = [0, *accumulate(len(chunk) + 1 for chunk in windows.texts[:-1])]
         self._raw = "\n".join(windows.texts)
         self._fanged = RefangedText(self._raw)
-        self._lower = lower_same_length(self._fanged.text)
+        self._lower: str | None = None  # lower-cased refanged text, made on first need
         self._cves: dict[str, list[tuple[int, int]]] | None = None
 
     @property
@@ -231,21 +228,38 @@ class Locator:
         return self._expand(self._fanged.raw_spans(spans))
 
     def to_raw_each(self, groups: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
-        """``to_raw_all`` of each group of spans (as lists), all mapped in one call."""
-        mapped = self._fanged.raw_spans([span for group in groups for span in group])
+        """``to_raw_all`` of each group of spans (as lists), each mapped in one loop."""
+        # RefangedText.raw_spans inlined: no flattened or intermediate lists of spans.
+        fanged = self._fanged
+        fanged_starts = fanged._fanged_starts
+        raw_starts = fanged._raw_starts
+        raw_ends = fanged._raw_ends
+        identity = fanged._identity
+        count = len(fanged_starts)
         offsets = self._offsets
         places = self._windows.starts
         bisect_right = bisect.bisect_right
         each: list[list[tuple[int, int]]] = []
-        taken = 0
         for group in groups:
             spans: list[tuple[int, int]] = []
-            for start, end in mapped[taken : taken + len(group)]:
-                slot = bisect_right(offsets, start) - 1
-                shift = start - offsets[slot]
+            for start, end in group:
+                first = bisect_right(fanged_starts, start) - 1
+                if first + 1 < count and fanged_starts[first + 1] < end:
+                    last = bisect_right(fanged_starts, end - 1) - 1
+                else:  # the common case: the span lies within one segment
+                    last = first
+                raw_start = raw_starts[first]
+                if identity[first]:
+                    raw_start += start - fanged_starts[first]
+                if identity[last]:
+                    raw_end = raw_starts[last] + end - fanged_starts[last]
+                else:
+                    raw_end = raw_ends[last]
+                slot = bisect_right(offsets, raw_start) - 1
+                shift = raw_start - offsets[slot]
+                size = raw_end - raw_start
                 for base in places[slot]:
-                    spans.append((base + shift, base + shift + end - start))
-            taken += len(group)
+                    spans.append((base + shift, base + shift + size))
             each.append(spans)
         return each
 
@@ -253,7 +267,12 @@ class Locator:
         """Every ``(start, end)`` span of ``value`` in the document."""
         if kind == "cve":
             return self._expand(self._cve_spans().get(value.upper(), []))
-        haystack = self._fanged.text if kind == "bitcoin" else self._lower
+        if kind == "bitcoin":
+            haystack = self._fanged.text
+        else:
+            if self._lower is None:
+                self._lower = lower_same_length(self._fanged.text)
+            haystack = self._lower
         needle = value if kind == "bitcoin" else value.lower()
         hits: list[tuple[int, int]] = []
         pos = haystack.find(needle)

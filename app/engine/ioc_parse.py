@@ -97,8 +97,7 @@ class Found:
 
 def parse_fanged(fanged: str, found: Found) -> None:
     """Parse URLs, e-mail addresses, domains, IP addresses and CIDR ranges of refanged text."""
-    from ioc_finder import ioc_finder as finder  # deferred: importing ioc-finder costs ~1 s
-
+    finder = _finder()
     slow_urls = _fast_urls(fanged, found)
     if slow_urls:
         found.add_values("url", finder.parse_urls(finder_safe("\n".join(slow_urls))))
@@ -108,8 +107,13 @@ def parse_fanged(fanged: str, found: Found) -> None:
             emails = finder.parse_email_addresses(finder_safe("\n".join(slow_emails)))
             found.add_values("email", emails)
     parse_domains(fanged, found)
-    colons = "\n".join(line for line in fanged.split("\n") if line.count(":") > 1)
-    if colons:  # an IPv6 address has two colons at least, and never spans lines
+    # An IPv6 address has two colons at least, and never spans lines.
+    colons = (
+        "\n".join([line for line in fanged.split("\n") if line.count(":") > 1])
+        if fanged.count(":") > 1
+        else ""
+    )
+    if colons:
         colons = finder_safe(colons)
         found.add_values("ipv6", finder.parse_ipv6_addresses(colons))
         found.add_values("cidr", finder.parse_ipv6_cidrs(colons))
@@ -141,6 +145,23 @@ def _domain_of(candidate: str) -> str:
         if labels[last] in tlds:
             return lowered if last == len(labels) - 1 else ".".join(labels[: last + 1])
     return ""
+
+
+@cache
+def _finder() -> Any:
+    """ioc-finder's parsers, each grammar run once a process before any document needs it.
+
+    pyparsing prepares a grammar the first time it parses (streamlining, and compiling its
+    regexes: the URL grammar's alternation of ~1,500 TLDs alone takes tens of milliseconds);
+    done here, at warm-up, the first document with an unusual URL does not pay for it.
+    """
+    from ioc_finder import ioc_finder as finder  # deferred: importing ioc-finder costs ~1 s
+
+    finder.parse_urls("hxxp://a.example.com:8080/p?q=1#f example.org/x")
+    finder.parse_email_addresses("first.last+tag@example.com")
+    finder.parse_ipv6_addresses("2001:db8::1")
+    finder.parse_ipv6_cidrs("2001:db8::/32")
+    return finder
 
 
 @cache
@@ -215,7 +236,9 @@ def _ipv4s(text: str, found: Found) -> None:
             continue
         octets = address.split(".")
         if max(map(int, octets)) < 256:
-            if "0" in address:  # a leading zero is dropped ("010" is 10)
+            # A leading zero is dropped ("010" is 10). In ASCII only a zero that leads an
+            # octet changes anything; other digits ("٣") are rewritten where a "0" is written.
+            if (address[0] == "0" or ".0" in address) if address.isascii() else "0" in address:
                 address = ".".join([str(int(octet)) for octet in octets])
             if slash:
                 found.add_span("cidr", f"{address}/{bits}", match.span())
@@ -227,11 +250,14 @@ def _next_is_text(text: str, pos: int) -> bool:
     return pos + 1 < len(text) and not text[pos + 1].isspace()
 
 
-def scan_plain(text: str, found: Found) -> list[Span]:
-    """Hashes, CVE ids and Bitcoin addresses of the raw text; returns technique-id spans."""
+def scan_plain(text: str, found: Found, lowered: str | None = None) -> list[Span]:
+    """Hashes, CVE ids and Bitcoin addresses of the raw text; returns technique-id spans.
+
+    ``lowered`` is ``text.lower()`` when the caller has it already.
+    """
     runs = _alnum_runs(text, _SHORTEST_BITCOIN)
     _hashes(text, [run for run in runs if run[1] - run[0] >= _SHORTEST_HASH], found)
-    for match in _cve_matches(text):
+    for match in _cve_matches(text, text.lower() if lowered is None else lowered):
         if _free_before(text, match.start()):
             found.add_span("cve", f"CVE-{match.group(1)}-{match.group(2)}", match.span())
     for start, end in runs:
@@ -241,12 +267,16 @@ def scan_plain(text: str, found: Found) -> list[Span]:
             address = _BITCOIN.match(text, start, end)
             if address and _free_before(text, start):
                 found.add_span("bitcoin", address.group(0), address.span())
-    return [m.span() for m in _TECHNIQUE.finditer(text) if not _dotted_digit(text, m.end())]
+    # Not an id followed by a dot and a digit (``T1059.0``: a truncated sub-technique).
+    return [
+        m.span()
+        for m in _TECHNIQUE.finditer(text)
+        if text[m.end() : m.end() + 1] != "." or not text[m.end() + 1 : m.end() + 2].isdigit()
+    ]
 
 
-def _cve_matches(text: str) -> list[re.Match[str]]:
+def _cve_matches(text: str, lowered: str) -> list[re.Match[str]]:
     """``_CVE.finditer(text)``, tried only where "cve" is written (str.find beats the scan)."""
-    lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lower-case to two; stay exact
         return list(_CVE.finditer(text))
     matches: list[re.Match[str]] = []
@@ -303,8 +333,3 @@ def _labelled(text: str, start: int) -> bool:
 
 def _free_before(text: str, start: int) -> bool:
     return start == 0 or not text[start - 1].isalnum()
-
-
-def _dotted_digit(text: str, end: int) -> bool:
-    """True when a dot and a digit follow ``end`` (``T1059.0``: a truncated sub-technique)."""
-    return text.startswith(".", end) and text[end + 1 : end + 2].isdigit()

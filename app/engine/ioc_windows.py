@@ -74,11 +74,14 @@ class Windows:
         return cls(texts=[text], starts=[[0]])
 
 
-def find_windows(text: str) -> Windows:
-    """Find the candidate windows of ``text`` (merged, deduplicated, with all positions)."""
+def find_windows(text: str, lowered: str | None = None) -> Windows:
+    """Find the candidate windows of ``text`` (merged, deduplicated, with all positions).
+
+    ``lowered`` is ``text.lower()`` when the caller has it already.
+    """
     places: dict[str, list[int]] = {}  # each window's text and where it stands
     cur_start = cur_end = -1
-    for start, right in _trigger_tokens(text):
+    for start, right in _trigger_tokens(text, text.lower() if lowered is None else lowered):
         if start < cur_end:  # a trigger in the window's last token: widen to its neighbour
             if right > cur_end:
                 cur_end = right
@@ -91,8 +94,13 @@ def find_windows(text: str) -> Windows:
             if right > cur_end:
                 cur_end = right
             continue
-        if cur_end >= 0:
-            _add_place(places, text, cur_start, cur_end)
+        if cur_end >= 0:  # _add_place, inlined: it runs once a window
+            chunk = text[cur_start:cur_end]
+            found = places.get(chunk)
+            if found is None:
+                places[chunk] = [cur_start]
+            else:
+                found.append(cur_start)
         cur_start, cur_end = win_start, right
     if cur_end >= 0:
         _add_place(places, text, cur_start, cur_end)
@@ -108,9 +116,9 @@ def _add_place(places: dict[str, list[int]], text: str, start: int, end: int) ->
         found.append(start)
 
 
-def _trigger_tokens(text: str) -> list[tuple[int, int]]:
+def _trigger_tokens(text: str, lowered: str) -> list[tuple[int, int]]:
     """``(trigger start, end of the right-hand neighbour)`` of every trigger, in text order."""
-    hits = _dot_words(text)
+    hits = _dot_words(text, lowered)
     for lead, trigger in _TRIGGERS:
         if lead in text:
             hits.extend([(m.start(), m.end(1)) for m in trigger.finditer(text)])
@@ -118,8 +126,7 @@ def _trigger_tokens(text: str) -> list[tuple[int, int]]:
     return hits
 
 
-def _dot_words(text: str) -> list[tuple[int, int]]:
-    lowered = text.lower()
+def _dot_words(text: str, lowered: str) -> list[tuple[int, int]]:
     if len(lowered) != len(text):  # a few characters lower-case to two; stay exact
         starts = [m.start() for m in _DOT_WORD.finditer(text)]
     else:
@@ -140,9 +147,11 @@ def _extend_left(text: str, pos: int, floor: int) -> int:
     """Where the window of the trigger at ``pos`` starts: its token, and the one before it."""
     # Normalised text has only spaces and line breaks for whitespace; a tab merely
     # widens a window.
+    # A line break matters only after the last space: search for one there alone (a search
+    # back to the floor could cross a whole paragraph of prose).
     space = text.rfind(" ", floor, pos)
-    line = text.rfind("\n", floor, pos)
-    if line > space:
+    line = text.rfind("\n", space + 1 if space >= 0 else floor, pos)
+    if line >= 0:
         return line + 1  # the token starts a line
     if space < 0:
         return floor
@@ -151,7 +160,9 @@ def _extend_left(text: str, pos: int, floor: int) -> int:
     while gap > floor and space - gap < 2 and text[gap - 1] in _GAP:
         gap -= 1
     if gap > floor and not text[gap - 1].isspace():
-        return max(text.rfind(" ", floor, gap), text.rfind("\n", floor, gap), floor - 1) + 1
+        space = text.rfind(" ", floor, gap)
+        line = text.rfind("\n", space + 1 if space >= 0 else floor, gap)
+        return max(space, line, floor - 1) + 1
     return space + 1
 
 
