@@ -55,6 +55,8 @@ _META_LINE = re.compile(
     r"^[*_]*(?i:owners?|assignee|responsible|due(?:\s+date)?|deadline|eta|priority|status|who|"
     r"when)[*_]*\s*[:=][*_]*\s*\S"
 )
+# is_meta_line or is_meta_sentence in one match, for a text that holds ':' or '='.
+_META_LINE_OR_SENTENCE = re.compile(f"{_META_LINE.pattern}|{_META_SENTENCE.pattern}")
 _MENTION = re.compile(rf"(?<![\w.]){_HANDLE}")
 _META_CLAUSE = re.compile(
     r"\s*(?:[-–—|;,]\s*)?(?:\b(?:owners?|assignee|assigned\s+to|due(?:\s+date)?|deadline|priority)\s*[:=]|"
@@ -232,9 +234,10 @@ def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     return Lead(owner=owner, verb=verb.lower())
 
 
-def is_meta_line(content: str) -> bool:
-    """True for a field line about the item above it ('Owner: Tom', '**Due:** 2024-05-15')."""
-    return ("=" in content or ":" in content) and _META_LINE.match(content) is not None
+def is_meta_field(content: str) -> bool:
+    """``is_meta_line(content) or is_meta_sentence(content)``, one match for the two, for a
+    text that holds ':' or '=' (a field line below an item, or a sentence about it)."""
+    return _META_LINE_OR_SENTENCE.match(content) is not None
 
 
 def is_meta_sentence(sentence: str) -> bool:
