@@ -120,7 +120,8 @@ def find_due(content: str, base: date | None) -> str | None:
     """The ISO due date an item's words state ("by Friday", "due 12 May"), else None."""
     lowered = content.lower()
     digit = _DIGIT.search(lowered) is not None  # every absolute date holds one
-    if not digit and not _holds_any(lowered, _RELATIVE_WORDS):  # most items name no date at all
+    # Most items name no date at all; and without a base date only an absolute one resolves.
+    if not digit and (base is None or not _holds_any(lowered, _RELATIVE_WORDS)):
         return None
     due = _DUE.search(lowered) if _holds_any(lowered, _DUE_WORDS) else None
     while due is not None:  # as finditer, without its iterator (most items have one or none)

@@ -55,6 +55,8 @@ _META_LINE = re.compile(
     r"^[*_]*(?i:owners?|assignee|responsible|due(?:\s+date)?|deadline|eta|priority|status|who|"
     r"when)[*_]*\s*[:=][*_]*\s*\S"
 )
+# is_meta_line or is_meta_sentence in one match, for a text that holds ':' or '='.
+_META_LINE_OR_SENTENCE = re.compile(f"{_META_LINE.pattern}|{_META_SENTENCE.pattern}")
 _MENTION = re.compile(rf"(?<![\w.]){_HANDLE}")
 _META_CLAUSE = re.compile(
     r"\s*(?:[-–—|;,]\s*)?(?:\b(?:owners?|assignee|assigned\s+to|due(?:\s+date)?|deadline|priority)\s*[:=]|"
@@ -71,6 +73,25 @@ _META_CLAUSE_BODY = re.compile(
 )
 # The same for lower-cased ASCII text, where it finds what the case-blind one does, much faster.
 _META_CLAUSE_BODY_LOW = re.compile(_META_CLAUSE_BODY.pattern.replace("[A-Z]", "[a-z]"))
+# Every match of _META_CLAUSE_BODY_LOW holds one of these or a "p" and a digit ("p1", "(p2)"):
+# a finer pre-check than _META_HINTS, whose "(", "[" and ", p" most items hold, for a slow search.
+_CLAUSE_WORDS = (
+    "owner",
+    "assign",
+    "due",
+    "deadline",
+    "priority",
+    "owned",
+    "urgent",
+    "asap",
+    "critical",
+    "(high)",
+    "[high]",
+    "(medium)",
+    "[medium]",
+    "(low)",
+    "[low]",
+)
 _DASH_DUE = re.compile(r"\s(?:[—–]|-)\s+due\s+\w")
 _OWNER_HINTS = ("owner", "assign", "responsible", "who", "owned by")
 # Words without which no trailing metadata clause can match: a cheap pre-check.
@@ -187,6 +208,10 @@ def _may_be_priority(lowered: str) -> bool:
     for hint in _PRIORITY_HINTS:  # a plain loop: cheaper than one regex of alternatives
         if hint in lowered:
             return True
+    return _has_p_digit(lowered)
+
+
+def _has_p_digit(lowered: str) -> bool:
     return "p" in lowered and _P_DIGIT.search(lowered) is not None
 
 
@@ -209,9 +234,10 @@ def leading_owner(content: str, *, labelled: bool = True) -> Lead | None:
     return Lead(owner=owner, verb=verb.lower())
 
 
-def is_meta_line(content: str) -> bool:
-    """True for a field line about the item above it ('Owner: Tom', '**Due:** 2024-05-15')."""
-    return ("=" in content or ":" in content) and _META_LINE.match(content) is not None
+def is_meta_field(content: str) -> bool:
+    """``is_meta_line(content) or is_meta_sentence(content)``, one match for the two, for a
+    text that holds ':' or '=' (a field line below an item, or a sentence about it)."""
+    return _META_LINE_OR_SENTENCE.match(content) is not None
 
 
 def is_meta_sentence(sentence: str) -> bool:
@@ -282,6 +308,8 @@ def _meta_cut(content: str) -> int:
 def _has_meta_clause(content: str, lowered: str) -> bool:
     """``_META_CLAUSE_BODY.search(content)``; ASCII text is searched lower-cased, much faster."""
     if content.isascii():
+        if not _holds_any(lowered, _CLAUSE_WORDS) and not _has_p_digit(lowered):
+            return False  # most texts _META_HINTS let through ("(", "[", ", p")
         return _META_CLAUSE_BODY_LOW.search(lowered) is not None
     return _META_CLAUSE_BODY.search(content) is not None
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from app.engine.action_dates import header_date
 from app.engine.action_meta import (
     FIRST_PERSON,
-    is_meta_line,
+    is_meta_field,
     is_meta_sentence,
     leading_owner,
     parse_meta,
@@ -197,7 +197,7 @@ def _scan_line(scan: _Scan, line: Span, shape: LineShape) -> None:
     if (
         (upper or first in _META_OPENERS)
         and (field_sign or upper)
-        and ((field_sign and is_meta_line(body)) or is_meta_sentence(body))
+        and (is_meta_field(body) if field_sign else is_meta_sentence(body))
     ):
         if scan.open_id is not None:
             _fill(scan, scan.open_id, body)

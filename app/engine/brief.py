@@ -196,9 +196,19 @@ class Brief(_Model):
 
 
 _WS = re.compile(r"\W+")
+# The key of ASCII text, by bytes: a capital becomes its lower-case letter, a word character
+# ([a-z0-9_]) stays, every other byte becomes a space (runs of which ``split`` then folds).
+_ASCII_KEY = bytes(
+    c + 32 if 65 <= c <= 90 else c if 48 <= c <= 57 or 97 <= c <= 122 or c == 95 else 32
+    for c in range(256)
+)
 
 
 def action_item_id(text: str) -> str:
     """Derive a stable id from an action item's text, insensitive to case and punctuation."""
-    key = _WS.sub(" ", text.lower()).strip()
-    return "ai_" + hashlib.sha256(key.encode()).hexdigest()[:12]
+    if text.isascii():  # the key the regex below makes, ~2.5x as fast (an id contract: the
+        # property test in tests/engine/test_action_id_fast.py holds the two paths equal)
+        key = b" ".join(text.encode().translate(_ASCII_KEY).split())
+    else:
+        key = _WS.sub(" ", text.lower()).strip().encode()
+    return "ai_" + hashlib.sha256(key).hexdigest()[:12]
