@@ -11,7 +11,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import chain
 
-from app.engine.actor_patterns import lowered_document
 from app.engine.actors import anaphor_cues
 from app.engine.brief import ActorType
 from app.engine.document import Document, Span
@@ -55,6 +54,15 @@ def sentences_with_pairs(
     return result
 
 
+def safe_lowered(doc: Document) -> str | None:
+    """``lowered(doc.text)`` (see ``actor_patterns``), taken from ``doc.lowered``: the kind
+    and summary stages lower the document anyway, so it is lowered once."""
+    text, low = doc.text, doc.lowered
+    if text.isascii() or (len(low) == len(text) and "\u0131" not in text and "\u017f" not in text):
+        return low
+    return None
+
+
 def _sentences_to_read(
     doc: Document, starts: list[int], anaphors: dict[int, list[int]] | None
 ) -> Iterator[tuple[int, int, int]]:
@@ -81,7 +89,8 @@ class _Anaphors:
     """Where "this backdoor" / "the group" may stand, found once per document on demand."""
 
     def __init__(self, doc: Document) -> None:
-        self.text = text = doc.text
+        self.doc = doc
+        text = doc.text
         cues = anaphor_cues(text)  # from the gazetteer pass, if it scanned this very text
         self.cues = sorted(cues) if cues is not None else None
         self.found: list[int] | None = None  # from ``anaphor_starts``
@@ -98,7 +107,7 @@ class _Anaphors:
         if cues is not None and single_spaced(sentence.text):
             return starts_within(cues, sentence.start, sentence.end) if cues else cues
         if self.found is None:
-            low = lowered_document(self.text)
+            low = safe_lowered(self.doc)
             if low is None:
                 return None
             self.found = anaphor_starts(low)

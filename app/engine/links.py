@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from app.engine.actor_patterns import Caseless, lowered, lowered_document
+from app.engine.actor_patterns import Caseless, lowered
 from app.engine.brief import Actor, ActorType, Evidence, Link, Relation
 from app.engine.document import Document, Span
 from app.engine.link_cues import (
@@ -72,8 +72,7 @@ from app.engine.link_cues import (
     TailCue,
 )
 from app.engine.link_mentions import Mention, find_mentions
-from app.engine.link_sentences import GROUPS, SOFTWARE, sentences_with_pairs
-from app.engine.payloads import evidence_payload
+from app.engine.link_sentences import GROUPS, SOFTWARE, safe_lowered, sentences_with_pairs
 
 MAX_GAP = 250
 MAX_QUOTE = 400
@@ -155,13 +154,19 @@ class _Text:
     attributes: bool = False
 
     @classmethod
-    def of(cls, text: str, actors: list[Actor]) -> _Text:
+    def of(cls, doc: Document, actors: list[Actor]) -> _Text:
         """The text and, by actor index, the kinds, classes and names of ``actors``."""
-        kinds = [a.type.value for a in actors]
+        kinds: list[str] = [a.type._value_ for a in actors]  # (``value`` is a Python call)
         classes = ["software" if kind in SOFTWARE else kind for kind in kinds]
-        low = lowered_document(text)
-        attributes = "attribut" in (text.lower() if low is None else low)
-        return cls(text, low, kinds, classes, [a.name for a in actors], attributes=attributes)
+        attributes = "attribut" in doc.lowered
+        return cls(
+            doc.text,
+            safe_lowered(doc),
+            kinds,
+            classes,
+            [a.name for a in actors],
+            attributes=attributes,
+        )
 
     def gap(self, start: int, end: int) -> Gap:
         """``text[start:end]`` and its ``lowered`` form (the cues read the words as written
@@ -180,7 +185,7 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     mentions = find_mentions(text, actors)
     if len(actors) < 2 or len(mentions) < 2:
         return []
-    at = _Text.of(text, actors)
+    at = _Text.of(doc, actors)
     found: dict[tuple[str, str, str], Found] = {}
     for sentence, items in sentences_with_pairs(doc, mentions, at.kinds):
         _read_sentence(at, sentence, items, found)
@@ -191,9 +196,13 @@ def _models(text: str, found: list[Found]) -> list[Link]:
     """The links as models. Links read in one sentence quote the same span: its ``Evidence``
     is made once and shared (fewer objects to validate, and for the collector to walk), and
     each kind of model is validated in one call for the whole document."""
-    spans = list(dict.fromkeys(span for f in found for span in f["evidence"]))
-    made = _EVIDENCE.validate_python([evidence_payload(text, *span) for span in spans])
-    evidence = dict(zip(spans, made, strict=True))
+    spans = list(dict.fromkeys([span for f in found for span in f["evidence"]]))
+    size = len(text)  # (the ``evidence_payload`` fields, written out: one call fewer a quote)
+    payloads = [
+        {"quote": text[start:end], "start": start, "end": end, "grounded": 0 <= start < end <= size}
+        for start, end in spans
+    ]
+    evidence = dict(zip(spans, _EVIDENCE.validate_python(payloads), strict=True))
     for f in found:
         f["evidence"] = [evidence[span] for span in f["evidence"]]
     return _LINKS.validate_python(found)
