@@ -72,7 +72,13 @@ from app.engine.link_cues import (
     TailCue,
 )
 from app.engine.link_mentions import Mention, find_mentions
-from app.engine.link_sentences import GROUPS, SOFTWARE, safe_lowered, sentences_with_pairs
+from app.engine.link_sentences import (
+    GROUPS,
+    SOFTWARE,
+    SentenceMentions,
+    safe_lowered,
+    sentences_with_pairs,
+)
 
 MAX_GAP = 250
 MAX_QUOTE = 400
@@ -187,8 +193,7 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
         return []
     at = _Text.of(doc, actors)
     found: dict[tuple[str, str, str], Found] = {}
-    for sentence, items in sentences_with_pairs(doc, mentions, at.kinds):
-        _read_sentence(at, sentence, items, found)
+    _read(at, sentences_with_pairs(doc, mentions, at.kinds), found)
     return _models(text, list(found.values()))
 
 
@@ -212,45 +217,79 @@ _EVIDENCE = TypeAdapter(list[Evidence])
 _LINKS = TypeAdapter(list[Link])
 
 
-def _read_sentence(
-    at: _Text, sentence: Span, items: list[Mention], found: dict[tuple[str, str, str], Found]
+def _read(
+    at: _Text, pairs: list[SentenceMentions], found: dict[tuple[str, str, str], Found]
 ) -> None:
-    """Add the links between the sentence's mentions to ``found``."""
-    kinds, classes, text = at.kinds, at.classes, at.text
-    # what every link read here quotes, unless the sentence is too long to quote whole
-    whole = (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
-    last = len(items) - 1
-    head = 0  # where the list "A, B, and C" that ends with items[j] begins
-    joined: set[int] = set()  # the j whose items[j] continues the list items[j - 1] ends
-    prev_end, prev_class = 0, ""
-    for j, later in enumerate(items):
-        start, end, actor = later  # (unpacked: cheaper than reading the fields one by one)
-        if j:
-            if classes[actor] != prev_class or text[prev_end:start].strip() not in LIST_GAPS:
-                head = j
-            else:
-                joined.add(j)
-        prev_end, prev_class = end, classes[actor]
-        if kinds[actor] == COUNTRY and j < last and _modifies_next(at, items, j):
-            continue
-        for i in range(head - 1, -1, -1):
-            earlier = items[i]
-            if earlier[2] == actor:  # (its ``actor``)
+    """Add the links between the mentions of each sentence to ``found``.
+
+    One loop for the whole document, the pair's reading written out in it: a document has a
+    few thousand pairs, and a call for each sentence and each pair cost more than the reading.
+    """
+    kinds, classes, names, plans = at.kinds, at.classes, at.names, at.plans
+    text, low, attributes = at.text, at.low, at.attributes
+    for sentence, items in pairs:
+        # what every link read here quotes, unless the sentence is too long to quote whole
+        whole = (
+            (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
+        )
+        last = len(items) - 1
+        head = 0  # where the list "A, B, and C" that ends with items[j] begins
+        joined: set[int] = set()  # the j whose items[j] continues the list items[j - 1] ends
+        prev_end, prev_class = 0, ""
+        for j, later in enumerate(items):
+            start, end, actor = later  # (unpacked: cheaper than reading the fields one by one)
+            b_class = classes[actor]
+            if j:
+                if b_class != prev_class or text[prev_end:start].strip() not in LIST_GAPS:
+                    head = j
+                else:
+                    joined.add(j)
+            prev_end, prev_class = end, b_class
+            kb = kinds[actor]
+            if kb == COUNTRY and j < last and _modifies_next(at, items, j):
                 continue
-            verdict = _classify(at, sentence, earlier, items[head], later)
-            if verdict is not None:
-                span = whole or _quote(sentence, earlier, later)
-                _add(found, verdict, span)
-                if i in joined:  # "CISA, the NSA and the FBI warn": each of them
-                    name = at.names[earlier.actor]
-                    for other in _list_before(items, joined, i):
-                        _add(found, _instead(verdict, name, at, other), span)
-            if kinds[earlier[2]] != COUNTRY or _blocks(at, items, i):
-                break
-        if head < j:  # "between A and B" inside a coordinated list
-            verdict = _coordinated(at, sentence, items[head], later)
-            if verdict is not None:
-                _add(found, verdict, whole or _quote(sentence, items[head], later))
+            # the relation between items[i] and ``later`` is read in the words from items[i]
+            # to items[head] (the first of the list that ends with ``later``) and just before
+            head_start = items[head][0]
+            for i in range(head - 1, -1, -1):
+                earlier = items[i]
+                a_end, a_actor = earlier[1], earlier[2]
+                if a_actor == actor:
+                    continue
+                verdict: Verdict | None = None
+                if head_start - a_end <= MAX_GAP:
+                    # (the words as written decide their lowered form: they alone key the plan)
+                    words = text[a_end:head_start] if low is None else low[a_end:head_start]
+                    ka = kinds[a_actor]
+                    same_class = classes[a_actor] == b_class
+                    key = (words, ka, kb, same_class)
+                    plan = plans.get(key)
+                    if plan is None:
+                        gap = (words, words) if low is not None else (words, lowered(words))
+                        plan = plans[key] = _plan(gap, ka, kb, same_class, attributes)
+                    outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, earlier, plan)
+                    if outcome is not None:
+                        rel, forward, confidence = outcome
+                        if not rel:  # (one test for the two kinds of outcome that read more)
+                            verdict = _read_more(at, sentence, earlier, later, outcome)
+                        else:
+                            na, nb = names[a_actor], names[actor]
+                            verdict = (
+                                (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
+                            )
+                if verdict is not None:
+                    span = whole or _quote(sentence, earlier, later)
+                    _add(found, verdict, span)
+                    if i in joined:  # "CISA, the NSA and the FBI warn": each of them
+                        name = names[a_actor]
+                        for other in _list_before(items, joined, i):
+                            _add(found, _instead(verdict, name, at, other), span)
+                if kinds[a_actor] != COUNTRY or _blocks(at, items, i):
+                    break
+            if head < j:  # "between A and B" inside a coordinated list
+                verdict = _coordinated(at, sentence, items[head], later)
+                if verdict is not None:
+                    _add(found, verdict, whole or _quote(sentence, items[head], later))
 
 
 def _list_before(items: list[Mention], joined: set[int], i: int) -> list[Mention]:
@@ -295,35 +334,20 @@ def _blocks(at: _Text, items: list[Mention], i: int) -> bool:
     return i == 0 or not APPOSITION.match(*at.gap(items[i - 1].end, item.start))
 
 
-def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) -> Verdict | None:
-    """The relation between ``a`` and ``b`` read in the words from ``a`` to ``head`` (the
-    first of the list that ends with ``b``) and just before ``a``."""
-    _, a_end, a_actor = a
-    head_start, b_actor = head[0], b[2]
-    if head_start - a_end > MAX_GAP:
+def _read_more(
+    at: _Text, sentence: Span, a: Mention, b: Mention, outcome: tuple[str, bool, float]
+) -> Verdict | None:
+    """The link between ``a`` and ``b`` for an outcome without a relation of its own:
+    "between A and B" (``_COORDINATE``: a country's "linked to" is read in ``_coordinated``),
+    or one that holds only when the words after ``b`` agree (an ``_After``)."""
+    if outcome is _COORDINATE:
+        return _coordinated(at, sentence, a, b)
+    after = cast(_After, outcome)
+    if not _after_holds(at, sentence, b, after.after):
         return None
-    gap = at.gap(a_end, head_start)
-    kinds = at.kinds
-    ka, kb = kinds[a_actor], kinds[b_actor]
-    same_class = at.classes[a_actor] == at.classes[b_actor]
-    # (the words as written decide their lowered form: they alone stand for the gap here)
-    key = (gap[0], ka, kb, same_class)
-    plan = at.plans.get(key)
-    if plan is None:
-        plan = at.plans[key] = _plan(gap, ka, kb, same_class, at.attributes)
-    outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, a, plan)
-    if outcome is None:
-        return None
-    rel, forward, confidence = outcome
-    if not rel:  # (one test for the two kinds of outcome that need more reading)
-        if outcome is _COORDINATE:  # (a country's "linked to" is read in ``_coordinated``)
-            return _coordinated(at, sentence, a, b)
-        after = cast(_After, outcome)
-        if not _after_holds(at, sentence, b, after.after):
-            return None
-        rel = after.relation
-    names = at.names
-    na, nb = names[a_actor], names[b_actor]
+    na, nb = at.names[a.actor], at.names[b.actor]
+    _, forward, confidence = after
+    rel = after.relation
     return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
 
 
