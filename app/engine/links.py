@@ -10,6 +10,8 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Any, cast
 
 from pydantic import TypeAdapter
@@ -143,6 +145,11 @@ _NO_LINK: Plan = ((None, None),)
 _TRY_COORDINATED: Plan = ((None, _COORDINATE),)
 
 
+_KIND = attrgetter("type._value_")  # an actor's kind as a plain string, read in C
+_NAME = attrgetter("name")
+_CLASS = {kind.value: "software" if kind.value in SOFTWARE else kind.value for kind in ActorType}
+
+
 @dataclass(slots=True)
 class _Text:
     """The document as the link reader consults it, with its actors' kinds and names."""
@@ -162,15 +169,15 @@ class _Text:
     @classmethod
     def of(cls, doc: Document, actors: list[Actor]) -> _Text:
         """The text and, by actor index, the kinds, classes and names of ``actors``."""
-        kinds: list[str] = [a.type._value_ for a in actors]  # (``value`` is a Python call)
-        classes = ["software" if kind in SOFTWARE else kind for kind in kinds]
+        kinds: list[str] = list(map(_KIND, actors))  # (``value`` is a Python call)
+        classes = list(map(_CLASS.__getitem__, kinds))
         attributes = "attribut" in doc.lowered
         return cls(
             doc.text,
             safe_lowered(doc),
             kinds,
             classes,
-            [a.name for a in actors],
+            list(map(_NAME, actors)),
             attributes=attributes,
         )
 
@@ -201,19 +208,21 @@ def _models(text: str, found: list[Found]) -> list[Link]:
     """The links as models. Links read in one sentence quote the same span: its ``Evidence``
     is made once and shared (fewer objects to validate, and for the collector to walk), and
     each kind of model is validated in one call for the whole document."""
-    spans = list(dict.fromkeys([span for f in found for span in f["evidence"]]))
+    spans = list(dict.fromkeys(chain.from_iterable(map(_EVIDENCE_OF, found))))
     size = len(text)  # (the ``evidence_payload`` fields, written out: one call fewer a quote)
     payloads = [
         {"quote": text[start:end], "start": start, "end": end, "grounded": 0 <= start < end <= size}
         for start, end in spans
     ]
     evidence = dict(zip(spans, _EVIDENCE.validate_python(payloads), strict=True))
+    get = evidence.__getitem__
     for f in found:
-        f["evidence"] = [evidence[span] for span in f["evidence"]]
+        f["evidence"] = list(map(get, f["evidence"]))  # (no comprehension's frame a link)
     return _LINKS.validate_python(found)
 
 
 _EVIDENCE = TypeAdapter(list[Evidence])
+_EVIDENCE_OF = itemgetter("evidence")
 _LINKS = TypeAdapter(list[Link])
 
 
