@@ -243,7 +243,8 @@ def _read(
         )
         last = len(items) - 1
         head = 0  # where the list "A, B, and C" that ends with items[j] begins
-        joined: set[int] = set()  # the j whose items[j] continues the list items[j - 1] ends
+        joined: set[int] | None = None  # the j whose items[j] continues the list items[j - 1]
+        # ends (made only for a sentence that has one)
         prev_end, prev_class = 0, ""
         for j, later in enumerate(items):
             start, end, actor = later  # (unpacked: cheaper than reading the fields one by one)
@@ -252,6 +253,8 @@ def _read(
                 if b_class != prev_class or text[prev_end:start].strip() not in LIST_GAPS:
                     head = j
                 else:
+                    if joined is None:
+                        joined = set()
                     joined.add(j)
             prev_end, prev_class = end, b_class
             kb = kinds[actor]
@@ -260,7 +263,9 @@ def _read(
             # the relation between items[i] and ``later`` is read in the words from items[i]
             # to items[head] (the first of the list that ends with ``later``) and just before
             head_start = items[head][0]
-            for i in range(head - 1, -1, -1):
+            i = head
+            while i:  # (i from head - 1 down to 0: cheaper than making a backward range)
+                i -= 1
                 earlier = items[i]
                 a_end, a_actor = earlier[1], earlier[2]
                 if a_actor == actor:
@@ -289,7 +294,7 @@ def _read(
                 if verdict is not None:
                     span = whole or _quote(sentence, earlier, later)
                     _add(found, verdict, span)
-                    if i in joined:  # "CISA, the NSA and the FBI warn": each of them
+                    if joined is not None and i in joined:  # "CISA, the NSA and the FBI warn"
                         name = names[a_actor]
                         for other in _list_before(items, joined, i):
                             _add(found, _instead(verdict, name, at, other), span)
@@ -362,7 +367,8 @@ def _read_more(
 
 def _after_holds(at: _Text, sentence: Span, b: Mention, after: Caseless) -> bool:
     """Whether the words after ``b`` (in its sentence) match ``after``."""
-    return after.match(*at.gap(b.end, min(b.end + 60, sentence.end))) is not None
+    end = b.end + 60
+    return after.match(*at.gap(b.end, end if end < sentence.end else sentence.end)) is not None
 
 
 def _verdict(
@@ -378,7 +384,8 @@ def _verdict(
 
 def _follow(at: _Text, sentence: Span, a: Mention, plan: Plan) -> Outcome:
     """The outcome of the plan's first step whose cue the words just before ``a`` hold."""
-    before = at.gap(max(sentence.start, a.start - 60), a.start)
+    start = a.start - 60  # (a test, not max(): max parses its arguments as keywords too)
+    before = at.gap(start if start > sentence.start else sentence.start, a.start)
     for cue, outcome in plan:
         if cue is None or cue.found(*before):
             return outcome
@@ -543,7 +550,8 @@ _TAIL_SPAN = 48
 
 def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict | None:
     """ "overlaps between A and B" / "connections between A and B"."""
-    before, low = at.gap(max(sentence.start, a.start - 120), a.start)
+    start = a.start - 120
+    before, low = at.gap(start if start > sentence.start else sentence.start, a.start)
     if low is not None and "between" not in low:
         return None  # a cheap pre-check: the cue ends in "between"
     cue = BETWEEN_BEFORE.search(before, low)
