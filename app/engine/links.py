@@ -201,20 +201,44 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     at = _Text.of(doc, actors)
     found: dict[tuple[str, str, str], Found] = {}
     _read(at, sentences_with_pairs(doc, mentions, at.kinds), found)
-    return _models(text, list(found.values()))
+    return _models(text, list(found.values()), actors)
 
 
-def _models(text: str, found: list[Found]) -> list[Link]:
+def _models(text: str, found: list[Found], actors: list[Actor]) -> list[Link]:
     """The links as models. Links read in one sentence quote the same span: its ``Evidence``
     is made once and shared (fewer objects to validate, and for the collector to walk), and
-    each kind of model is validated in one call for the whole document."""
-    spans = list(dict.fromkeys(chain.from_iterable(map(_EVIDENCE_OF, found))))
-    size = len(text)  # (the ``evidence_payload`` fields, written out: one call fewer a quote)
-    payloads = [
-        {"quote": text[start:end], "start": start, "end": end, "grounded": 0 <= start < end <= size}
-        for start, end in spans
-    ]
-    evidence = dict(zip(spans, _EVIDENCE.validate_python(payloads), strict=True))
+    each kind of model is validated in one call for the whole document.
+
+    Most links quote a sentence an actor's evidence quotes already: that ``Evidence`` (equal
+    in every field, as checked) is shared too, not made again.
+    """
+    quoted = {(e.start, e.end): e for actor in actors for e in actor.evidence}
+    size = len(text)
+    evidence: dict[Span2, Evidence] = {}
+    new: list[Span2] = []
+    for span in dict.fromkeys(chain.from_iterable(map(_EVIDENCE_OF, found))):
+        start, end = span
+        known = quoted.get(span)
+        if (
+            known is not None
+            and known.grounded is (0 <= start < end <= size)
+            and len(known.quote) == end - start
+            and text.startswith(known.quote, start)  # (so the quote is ``text[start:end]``)
+        ):
+            evidence[span] = known
+        else:
+            new.append(span)
+    if new:  # (the ``evidence_payload`` fields, written out: one call fewer a quote)
+        payloads = [
+            {
+                "quote": text[start:end],
+                "start": start,
+                "end": end,
+                "grounded": 0 <= start < end <= size,
+            }
+            for start, end in new
+        ]
+        evidence.update(zip(new, _EVIDENCE.validate_python(payloads), strict=True))
     get = evidence.__getitem__
     for f in found:
         f["evidence"] = list(map(get, f["evidence"]))  # (no comprehension's frame a link)
