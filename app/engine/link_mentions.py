@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from operator import itemgetter, le, lt
+from itertools import repeat
+from operator import add, itemgetter, le, lt, sub
 from typing import NamedTuple
 
 from app.engine.actors import mention_spans
@@ -29,7 +30,9 @@ def find_mentions(text: str, actors: list[Actor]) -> list[Mention]:
     """Every mention of every actor, in text order, the longest winning where names overlap."""
     known = mention_spans(text, actors)
     if known is not None:
-        mentions = [_new(Mention, (s, e, i)) for i, found in enumerate(known) for s, e in found]
+        mentions: list[Mention] = []
+        for i, found in enumerate(known):  # (each (start, end) + (i,) made a Mention in C)
+            mentions += map(_new, _MENTION, map(add, found, [(i,)] * len(found)))
         mentions.sort(key=START)
         if _apart(mentions):  # (as they mostly are: then sorting by start was enough)
             return mentions
@@ -72,6 +75,9 @@ def _without_overlaps(hits: list[tuple[int, int, int]]) -> list[Mention]:
 
 
 _new = tuple.__new__  # a Mention without the Python-level ``__new__`` of a named tuple
+# Endless, unchanging iterators for ``map`` (making a ``repeat`` parses keyword arguments)
+_MENTION = repeat(Mention)
+_ONES = repeat(1)
 START = itemgetter(0)  # a mention's ``start``, read in C
 END = itemgetter(1)
 
@@ -79,4 +85,5 @@ END = itemgetter(1)
 def count_by_sentence(sentence_starts: list[int], starts: list[int]) -> Counter[int]:
     """How many mentions each sentence holds, by the sentence's index (-1 before the first),
     in text order, given the sentences' start offsets and the mentions' (both sorted)."""
-    return Counter([bisect_right(sentence_starts, start) - 1 for start in starts])
+    after = map(bisect_right, [sentence_starts] * len(starts), starts)  # (in C, no Python loop)
+    return Counter(map(sub, after, _ONES))

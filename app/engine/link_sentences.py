@@ -8,10 +8,8 @@ hash of an enum member is a Python call, and kinds are looked up for every pair 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from itertools import chain
 
-from app.engine.actor_patterns import lowered_document
 from app.engine.actors import anaphor_cues
 from app.engine.brief import ActorType
 from app.engine.document import Document, Span
@@ -36,39 +34,45 @@ def sentences_with_pairs(
 ) -> list[SentenceMentions]:
     """The sentences naming two actors or more, each with its mentions in text order.
 
-    ``mentions`` are in text order; ``kinds[i]`` is the kind of the actor ``i``.
+    ``mentions`` are in text order; ``kinds[i]`` is the kind of the actor ``i``. Only the
+    sentences naming an actor are visited; when where "this backdoor" may stand is known by
+    sentence, only those with two mentions or with such a place: most name one actor.
     """
     sentences = doc.sentences
     starts = list(map(START, mentions))
     anaphors = _Anaphors(doc)
+    per_sentence = anaphors.per_sentence
     result: list[SentenceMentions] = []
-    for index, first, end in _sentences_to_read(doc, starts, anaphors.per_sentence):
+    end = 0  # the sentence's mentions are ``mentions[first:end]``
+    for index, count in count_by_sentence(doc.sentence_starts, starts).items():
+        first = end
+        end += count
+        if index < 0:
+            continue
+        if per_sentence is not None:
+            if count == 1 and index not in per_sentence:
+                continue
+            candidates: list[int] | None = per_sentence.get(index, _NONE)
+        else:
+            candidates = anaphors.within(index, sentences[index])
         items = own = mentions[first:end]
         sentence = sentences[index]
-        candidates = anaphors.within(index, sentence)
         if candidates is None or candidates:
             floor = sentences[index - 2].start if index >= 2 else sentences[0].start
             recent = mentions[bisect_left(starts, floor, 0, first) : first]
             items = _with_anaphora(doc.text, kinds, sentence, recent, own, candidates)
-        if len(items) > 1 and _two_actors(items):
+        if len(items) > 1 and (items[-1][2] != items[0][2] or _two_actors(items)):
             result.append((sentence, items))
     return result
 
 
-def _sentences_to_read(
-    doc: Document, starts: list[int], anaphors: dict[int, list[int]] | None
-) -> Iterator[tuple[int, int, int]]:
-    """(index, first, end) for each sentence naming an actor that may name two, in text order:
-    its mentions are ``mentions[first:end]`` (``starts`` holds their start offsets).
-
-    When where "this backdoor" may stand is known by sentence (``anaphors``), only sentences
-    with two mentions or with such a place are named: most name one actor.
-    """
-    first = 0
-    for index, count in count_by_sentence(doc.sentence_starts, starts).items():
-        if index >= 0 and (count > 1 or anaphors is None or index in anaphors):
-            yield index, first, first + count
-        first += count
+def safe_lowered(doc: Document) -> str | None:
+    """``lowered(doc.text)`` (see ``actor_patterns``), taken from ``doc.lowered``: the kind
+    and summary stages lower the document anyway, so it is lowered once."""
+    text, low = doc.text, doc.lowered
+    if text.isascii() or (len(low) == len(text) and "\u0131" not in text and "\u017f" not in text):
+        return low
+    return None
 
 
 def _two_actors(items: list[Mention]) -> bool:
@@ -81,7 +85,8 @@ class _Anaphors:
     """Where "this backdoor" / "the group" may stand, found once per document on demand."""
 
     def __init__(self, doc: Document) -> None:
-        self.text = text = doc.text
+        self.doc = doc
+        text = doc.text
         cues = anaphor_cues(text)  # from the gazetteer pass, if it scanned this very text
         self.cues = sorted(cues) if cues is not None else None
         self.found: list[int] | None = None  # from ``anaphor_starts``
@@ -91,14 +96,12 @@ class _Anaphors:
 
     def within(self, index: int, sentence: Span) -> list[int] | None:
         """Candidate offsets inside the sentence (the index-th), or None when it has to be
-        searched."""
-        if self.per_sentence is not None:
-            return self.per_sentence.get(index, _NONE)
+        searched (``per_sentence``, when known, is read by the caller)."""
         cues = self.cues
         if cues is not None and single_spaced(sentence.text):
             return starts_within(cues, sentence.start, sentence.end) if cues else cues
         if self.found is None:
-            low = lowered_document(self.text)
+            low = safe_lowered(self.doc)
             if low is None:
                 return None
             self.found = anaphor_starts(low)

@@ -10,11 +10,13 @@ not A uses C. "This backdoor" / "the group" stand for the last actor of that kin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Any, cast
 
 from pydantic import TypeAdapter
 
-from app.engine.actor_patterns import Caseless, lowered, lowered_document
+from app.engine.actor_patterns import Caseless, lowered
 from app.engine.brief import Actor, ActorType, Evidence, Link, Relation
 from app.engine.document import Document, Span
 from app.engine.link_cues import (
@@ -72,8 +74,13 @@ from app.engine.link_cues import (
     TailCue,
 )
 from app.engine.link_mentions import Mention, find_mentions
-from app.engine.link_sentences import GROUPS, SOFTWARE, sentences_with_pairs
-from app.engine.payloads import evidence_payload
+from app.engine.link_sentences import (
+    GROUPS,
+    SOFTWARE,
+    SentenceMentions,
+    safe_lowered,
+    sentences_with_pairs,
+)
 
 MAX_GAP = 250
 MAX_QUOTE = 400
@@ -138,6 +145,11 @@ _NO_LINK: Plan = ((None, None),)
 _TRY_COORDINATED: Plan = ((None, _COORDINATE),)
 
 
+_KIND = attrgetter("type._value_")  # an actor's kind as a plain string, read in C
+_NAME = attrgetter("name")
+_CLASS = {kind.value: "software" if kind.value in SOFTWARE else kind.value for kind in ActorType}
+
+
 @dataclass(slots=True)
 class _Text:
     """The document as the link reader consults it, with its actors' kinds and names."""
@@ -155,13 +167,19 @@ class _Text:
     attributes: bool = False
 
     @classmethod
-    def of(cls, text: str, actors: list[Actor]) -> _Text:
+    def of(cls, doc: Document, actors: list[Actor]) -> _Text:
         """The text and, by actor index, the kinds, classes and names of ``actors``."""
-        kinds = [a.type.value for a in actors]
-        classes = ["software" if kind in SOFTWARE else kind for kind in kinds]
-        low = lowered_document(text)
-        attributes = "attribut" in (text.lower() if low is None else low)
-        return cls(text, low, kinds, classes, [a.name for a in actors], attributes=attributes)
+        kinds: list[str] = list(map(_KIND, actors))  # (``value`` is a Python call)
+        classes = list(map(_CLASS.__getitem__, kinds))
+        attributes = "attribut" in doc.lowered
+        return cls(
+            doc.text,
+            safe_lowered(doc),
+            kinds,
+            classes,
+            list(map(_NAME, actors)),
+            attributes=attributes,
+        )
 
     def gap(self, start: int, end: int) -> Gap:
         """``text[start:end]`` and its ``lowered`` form (the cues read the words as written
@@ -180,68 +198,136 @@ def find_links(doc: Document, actors: list[Actor]) -> list[Link]:
     mentions = find_mentions(text, actors)
     if len(actors) < 2 or len(mentions) < 2:
         return []
-    at = _Text.of(text, actors)
+    at = _Text.of(doc, actors)
     found: dict[tuple[str, str, str], Found] = {}
-    for sentence, items in sentences_with_pairs(doc, mentions, at.kinds):
-        _read_sentence(at, sentence, items, found)
-    return _models(text, list(found.values()))
+    _read(at, sentences_with_pairs(doc, mentions, at.kinds), found)
+    return _models(text, list(found.values()), actors)
 
 
-def _models(text: str, found: list[Found]) -> list[Link]:
+def _models(text: str, found: list[Found], actors: list[Actor]) -> list[Link]:
     """The links as models. Links read in one sentence quote the same span: its ``Evidence``
     is made once and shared (fewer objects to validate, and for the collector to walk), and
-    each kind of model is validated in one call for the whole document."""
-    spans = list(dict.fromkeys(span for f in found for span in f["evidence"]))
-    made = _EVIDENCE.validate_python([evidence_payload(text, *span) for span in spans])
-    evidence = dict(zip(spans, made, strict=True))
+    each kind of model is validated in one call for the whole document.
+
+    Most links quote a sentence an actor's evidence quotes already: that ``Evidence`` (equal
+    in every field, as checked) is shared too, not made again.
+    """
+    quoted = {(e.start, e.end): e for actor in actors for e in actor.evidence}
+    size = len(text)
+    evidence: dict[Span2, Evidence] = {}
+    new: list[Span2] = []
+    for span in dict.fromkeys(chain.from_iterable(map(_EVIDENCE_OF, found))):
+        start, end = span
+        known = quoted.get(span)
+        if (
+            known is not None
+            and known.grounded is (0 <= start < end <= size)
+            and len(known.quote) == end - start
+            and text.startswith(known.quote, start)  # (so the quote is ``text[start:end]``)
+        ):
+            evidence[span] = known
+        else:
+            new.append(span)
+    if new:  # (the ``evidence_payload`` fields, written out: one call fewer a quote)
+        payloads = [
+            {
+                "quote": text[start:end],
+                "start": start,
+                "end": end,
+                "grounded": 0 <= start < end <= size,
+            }
+            for start, end in new
+        ]
+        evidence.update(zip(new, _EVIDENCE.validate_python(payloads), strict=True))
+    get = evidence.__getitem__
     for f in found:
-        f["evidence"] = [evidence[span] for span in f["evidence"]]
+        f["evidence"] = list(map(get, f["evidence"]))  # (no comprehension's frame a link)
     return _LINKS.validate_python(found)
 
 
 _EVIDENCE = TypeAdapter(list[Evidence])
+_EVIDENCE_OF = itemgetter("evidence")
 _LINKS = TypeAdapter(list[Link])
 
 
-def _read_sentence(
-    at: _Text, sentence: Span, items: list[Mention], found: dict[tuple[str, str, str], Found]
+def _read(
+    at: _Text, pairs: list[SentenceMentions], found: dict[tuple[str, str, str], Found]
 ) -> None:
-    """Add the links between the sentence's mentions to ``found``."""
-    kinds, classes, text = at.kinds, at.classes, at.text
-    # what every link read here quotes, unless the sentence is too long to quote whole
-    whole = (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
-    last = len(items) - 1
-    head = 0  # where the list "A, B, and C" that ends with items[j] begins
-    joined: set[int] = set()  # the j whose items[j] continues the list items[j - 1] ends
-    prev_end, prev_class = 0, ""
-    for j, later in enumerate(items):
-        start, end, actor = later  # (unpacked: cheaper than reading the fields one by one)
-        if j:
-            if classes[actor] != prev_class or text[prev_end:start].strip() not in LIST_GAPS:
-                head = j
-            else:
-                joined.add(j)
-        prev_end, prev_class = end, classes[actor]
-        if kinds[actor] == COUNTRY and j < last and _modifies_next(at, items, j):
-            continue
-        for i in range(head - 1, -1, -1):
-            earlier = items[i]
-            if earlier[2] == actor:  # (its ``actor``)
+    """Add the links between the mentions of each sentence to ``found``.
+
+    One loop for the whole document, the pair's reading written out in it: a document has a
+    few thousand pairs, and a call for each sentence and each pair cost more than the reading.
+    """
+    kinds, classes, names, plans = at.kinds, at.classes, at.names, at.plans
+    text, low, attributes = at.text, at.low, at.attributes
+    for sentence, items in pairs:
+        # what every link read here quotes, unless the sentence is too long to quote whole
+        whole = (
+            (sentence.start, sentence.end) if sentence.end - sentence.start <= MAX_QUOTE else None
+        )
+        last = len(items) - 1
+        head = 0  # where the list "A, B, and C" that ends with items[j] begins
+        joined: set[int] | None = None  # the j whose items[j] continues the list items[j - 1]
+        # ends (made only for a sentence that has one)
+        prev_end, prev_class = 0, ""
+        for j, later in enumerate(items):
+            start, end, actor = later  # (unpacked: cheaper than reading the fields one by one)
+            b_class = classes[actor]
+            if j:
+                if b_class != prev_class or text[prev_end:start].strip() not in LIST_GAPS:
+                    head = j
+                else:
+                    if joined is None:
+                        joined = set()
+                    joined.add(j)
+            prev_end, prev_class = end, b_class
+            kb = kinds[actor]
+            if kb == COUNTRY and j < last and _modifies_next(at, items, j):
                 continue
-            verdict = _classify(at, sentence, earlier, items[head], later)
-            if verdict is not None:
-                span = whole or _quote(sentence, earlier, later)
-                _add(found, verdict, span)
-                if i in joined:  # "CISA, the NSA and the FBI warn": each of them
-                    name = at.names[earlier.actor]
-                    for other in _list_before(items, joined, i):
-                        _add(found, _instead(verdict, name, at, other), span)
-            if kinds[earlier[2]] != COUNTRY or _blocks(at, items, i):
-                break
-        if head < j:  # "between A and B" inside a coordinated list
-            verdict = _coordinated(at, sentence, items[head], later)
-            if verdict is not None:
-                _add(found, verdict, whole or _quote(sentence, items[head], later))
+            # the relation between items[i] and ``later`` is read in the words from items[i]
+            # to items[head] (the first of the list that ends with ``later``) and just before
+            head_start = items[head][0]
+            i = head
+            while i:  # (i from head - 1 down to 0: cheaper than making a backward range)
+                i -= 1
+                earlier = items[i]
+                a_end, a_actor = earlier[1], earlier[2]
+                if a_actor == actor:
+                    continue
+                verdict: Verdict | None = None
+                if head_start - a_end <= MAX_GAP:
+                    # (the words as written decide their lowered form: they alone key the plan)
+                    words = text[a_end:head_start] if low is None else low[a_end:head_start]
+                    ka = kinds[a_actor]
+                    same_class = classes[a_actor] == b_class
+                    key = (words, ka, kb, same_class)
+                    plan = plans.get(key)
+                    if plan is None:
+                        gap = (words, words) if low is not None else (words, lowered(words))
+                        plan = plans[key] = _plan(gap, ka, kb, same_class, attributes)
+                    outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, earlier, plan)
+                    if outcome is not None:
+                        rel, forward, confidence = outcome
+                        if not rel:  # (one test for the two kinds of outcome that read more)
+                            verdict = _read_more(at, sentence, earlier, later, outcome)
+                        else:
+                            na, nb = names[a_actor], names[actor]
+                            verdict = (
+                                (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
+                            )
+                if verdict is not None:
+                    span = whole or _quote(sentence, earlier, later)
+                    _add(found, verdict, span)
+                    if joined is not None and i in joined:  # "CISA, the NSA and the FBI warn"
+                        name = names[a_actor]
+                        for other in _list_before(items, joined, i):
+                            _add(found, _instead(verdict, name, at, other), span)
+                if kinds[a_actor] != COUNTRY or _blocks(at, items, i):
+                    break
+            if head < j:  # "between A and B" inside a coordinated list
+                verdict = _coordinated(at, sentence, items[head], later)
+                if verdict is not None:
+                    _add(found, verdict, whole or _quote(sentence, items[head], later))
 
 
 def _list_before(items: list[Mention], joined: set[int], i: int) -> list[Mention]:
@@ -286,41 +372,27 @@ def _blocks(at: _Text, items: list[Mention], i: int) -> bool:
     return i == 0 or not APPOSITION.match(*at.gap(items[i - 1].end, item.start))
 
 
-def _classify(at: _Text, sentence: Span, a: Mention, head: Mention, b: Mention) -> Verdict | None:
-    """The relation between ``a`` and ``b`` read in the words from ``a`` to ``head`` (the
-    first of the list that ends with ``b``) and just before ``a``."""
-    _, a_end, a_actor = a
-    head_start, b_actor = head[0], b[2]
-    if head_start - a_end > MAX_GAP:
+def _read_more(
+    at: _Text, sentence: Span, a: Mention, b: Mention, outcome: tuple[str, bool, float]
+) -> Verdict | None:
+    """The link between ``a`` and ``b`` for an outcome without a relation of its own:
+    "between A and B" (``_COORDINATE``: a country's "linked to" is read in ``_coordinated``),
+    or one that holds only when the words after ``b`` agree (an ``_After``)."""
+    if outcome is _COORDINATE:
+        return _coordinated(at, sentence, a, b)
+    after = cast(_After, outcome)
+    if not _after_holds(at, sentence, b, after.after):
         return None
-    gap = at.gap(a_end, head_start)
-    kinds = at.kinds
-    ka, kb = kinds[a_actor], kinds[b_actor]
-    same_class = at.classes[a_actor] == at.classes[b_actor]
-    # (the words as written decide their lowered form: they alone stand for the gap here)
-    key = (gap[0], ka, kb, same_class)
-    plan = at.plans.get(key)
-    if plan is None:
-        plan = at.plans[key] = _plan(gap, ka, kb, same_class, at.attributes)
-    outcome = plan[0][1] if len(plan) == 1 else _follow(at, sentence, a, plan)
-    if outcome is None:
-        return None
-    rel, forward, confidence = outcome
-    if not rel:  # (one test for the two kinds of outcome that need more reading)
-        if outcome is _COORDINATE:  # (a country's "linked to" is read in ``_coordinated``)
-            return _coordinated(at, sentence, a, b)
-        after = cast(_After, outcome)
-        if not _after_holds(at, sentence, b, after.after):
-            return None
-        rel = after.relation
-    names = at.names
-    na, nb = names[a_actor], names[b_actor]
+    na, nb = at.names[a.actor], at.names[b.actor]
+    _, forward, confidence = after
+    rel = after.relation
     return (na, rel, nb, confidence) if forward else (nb, rel, na, confidence)
 
 
 def _after_holds(at: _Text, sentence: Span, b: Mention, after: Caseless) -> bool:
     """Whether the words after ``b`` (in its sentence) match ``after``."""
-    return after.match(*at.gap(b.end, min(b.end + 60, sentence.end))) is not None
+    end = b.end + 60
+    return after.match(*at.gap(b.end, end if end < sentence.end else sentence.end)) is not None
 
 
 def _verdict(
@@ -336,7 +408,8 @@ def _verdict(
 
 def _follow(at: _Text, sentence: Span, a: Mention, plan: Plan) -> Outcome:
     """The outcome of the plan's first step whose cue the words just before ``a`` hold."""
-    before = at.gap(max(sentence.start, a.start - 60), a.start)
+    start = a.start - 60  # (a test, not max(): max parses its arguments as keywords too)
+    before = at.gap(start if start > sentence.start else sentence.start, a.start)
     for cue, outcome in plan:
         if cue is None or cue.found(*before):
             return outcome
@@ -501,7 +574,8 @@ _TAIL_SPAN = 48
 
 def _coordinated(at: _Text, sentence: Span, a: Mention, b: Mention) -> Verdict | None:
     """ "overlaps between A and B" / "connections between A and B"."""
-    before, low = at.gap(max(sentence.start, a.start - 120), a.start)
+    start = a.start - 120
+    before, low = at.gap(start if start > sentence.start else sentence.start, a.start)
     if low is not None and "between" not in low:
         return None  # a cheap pre-check: the cue ends in "between"
     cue = BETWEEN_BEFORE.search(before, low)

@@ -12,7 +12,7 @@ from typing import TypeVar
 from app.engine import action_dates
 from app.engine.actions import find_action_items
 from app.engine.actors import find_actors
-from app.engine.brief import Brief, Provenance
+from app.engine.brief import Brief
 from app.engine.document import Document
 from app.engine.gazetteer import load_gazetteer
 from app.engine.indicators import scan_indicators
@@ -75,22 +75,30 @@ def extract_offline(doc: Document) -> Brief:
     links = _timed(durations, "links", lambda: find_links(doc, actor_scan.actors))
     items = _timed(durations, "action_items", lambda: find_action_items(doc, kind))
     summary = _timed(durations, "summary", lambda: summarise(doc))
-    return Brief(
-        kind=kind,
-        title=doc.title or guess_title(doc),
-        summary=summary.summary,
-        key_points=summary.key_points,
-        actors=actor_scan.actors,
-        links=links,
-        action_items=items,
-        indicators=scan.indicators,
-        techniques=scan.techniques,
-        targets=actor_scan.targets,
-        references=scan.references,
-        provenance=Provenance(
-            extractor="offline", prompt_version=OFFLINE_VERSION, durations_ms=durations
-        ),
+    return _validate_brief(
+        {
+            "kind": kind,
+            "title": doc.title or guess_title(doc),
+            "summary": summary.summary,
+            "key_points": summary.key_points,
+            "actors": actor_scan.actors,
+            "links": links,
+            "action_items": items,
+            "indicators": scan.indicators,
+            "techniques": scan.techniques,
+            "targets": actor_scan.targets,
+            "references": scan.references,
+            "provenance": {  # (validated with the brief: one call into pydantic-core)
+                "extractor": "offline",
+                "prompt_version": OFFLINE_VERSION,
+                "durations_ms": durations,
+            },
+        }
     )
+
+
+# The brief from its fields, without ``Brief.__init__``'s Python-level wrapper.
+_validate_brief: Callable[[object], Brief] = Brief.__pydantic_validator__.validate_python
 
 
 def _timed(durations: dict[str, float], stage: str, step: Callable[[], T]) -> T:
