@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count, groupby, repeat, starmap
@@ -69,7 +70,7 @@ def find_actors(doc: Document) -> ActorScan:
         if not country_hits:
             continue
         evidence = _evidence(text, [(h.start, h.end) for h in country_hits], bounds)
-        actor = Actor.model_validate(
+        actor = _validate_actor(
             {"name": gaz.entities[entity].name, "type": ActorType.country, "evidence": evidence}
         )
         every = [(h.start, h.end) for h in hits if h.entity == entity]
@@ -270,7 +271,7 @@ def _actor(
     aliases = [s for s in surfaces if s.casefold() != folded]
     if known is not None and known.name != name and known.name not in aliases:
         aliases.append(known.name)
-    return Actor.model_validate(
+    return _validate_actor(
         {
             "name": name,
             "type": _ACTOR_TYPES[kind],
@@ -282,6 +283,8 @@ def _actor(
 
 
 _ACTOR_TYPES = {kind.value: kind for kind in ActorType}
+# Actor.model_validate less its Python wrapper (an actor is validated for every actor found)
+_validate_actor: Callable[[object], Actor] = Actor.__pydantic_validator__.validate_python
 _SPAN = itemgetter(0, 1)  # a mention's (start, end)
 
 
