@@ -262,18 +262,18 @@ def _fold_parts(text: str, mentions: list[Mention], groups: Groups) -> None:
             if kinds == {"government"}:
                 groups.union(mention.key, after.key, force=True)
     by_surface: dict[str, str] | None = None
-    last_chars = map(text.__getitem__, map(_BEFORE, map(_END, mentions)))
-    for mention in compress(mentions, map(str.isdigit, last_chars)):
-        versioned = _VERSIONED.match(text, mention.start, mention.end)
+    # a plain loop: under callgrind, fewer instructions than mapping ``text.__getitem__``,
+    # ``int.__add__`` and ``str.isdigit`` over the mentions (method-wrapper calls each)
+    for start, end, key in mentions:
+        if not text[end - 1].isdigit():
+            continue  # only a name that ends in a digit can be a version of another
+        versioned = _VERSIONED.match(text, start, end)
         if versioned is None:
             continue
         if by_surface is None:
-            by_surface = {text[m.start : m.end]: m.key for m in mentions}
+            by_surface = {text[lo:hi]: other for lo, hi, other in mentions}
         if versioned.group(1) in by_surface:
-            groups.union(by_surface[versioned.group(1)], mention.key, force=True)
-
-
-_BEFORE = (-1).__add__  # the offset just before
+            groups.union(by_surface[versioned.group(1)], key, force=True)
 
 
 def _possessive_gaps(text: str) -> list[int]:

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count, groupby, repeat, starmap
+from itertools import compress, count, groupby, repeat
 from operator import itemgetter
 
 from app.engine import actor_rules as rules
@@ -205,8 +205,9 @@ def _add_rule_mentions(
             head = name.split()[0]
             if head != name and not gaz.is_common(head):
                 names.setdefault(head, key)  # "Northwind Forensics" ... "per Northwind"
-    # the gazetteer pass found those already
-    seen = set(map(text.__getitem__, map(slice, map(_START, mentions), map(_END, mentions))))
+    # the gazetteer pass found those already (a comprehension slices with BUILD_SLICE: fewer
+    # instructions than mapping ``slice`` and ``text.__getitem__``, measured under callgrind)
+    seen = {text[start:end] for start, end, _ in mentions}
     found.extend(occurrences(text, {n: k for n, k in names.items() if n not in seen}))
     return without_overlaps([*mentions, *found])
 
@@ -259,7 +260,7 @@ def _actor(
     gaz: Gazetteer,
     sentences: SentenceBounds,
 ) -> Actor | None:
-    raw = dict.fromkeys(map(text.__getitem__, starmap(slice, spans)))
+    raw = dict.fromkeys([text[start:end] for start, end in spans])
     surfaces = list(dict.fromkeys([" ".join(surface.split()) for surface in raw]))
     entity = _entity_of(group, groups)
     known = gaz.entities[entity] if entity is not None else None
