@@ -29,7 +29,7 @@ from app.engine.actor_aliases import (
 from app.engine.actor_lists import find_listed_names
 from app.engine.brief import Actor, ActorType, Targets
 from app.engine.document import Document, Span
-from app.engine.gazetteer import Entity, Gazetteer, Hit, load_gazetteer
+from app.engine.gazetteer import Entity, Gazetteer, RawHit, load_gazetteer
 from app.engine.lexicon import PRODUCT_WORDS, TOOLS
 from app.engine.org_rules import find_org_names
 from app.engine.payloads import Payload
@@ -69,12 +69,12 @@ def find_actors(doc: Document) -> ActorScan:
         country_hits = _with_named_actor(country_hits, mentions, sentences, starts)
         if not country_hits:
             continue
-        evidence = _evidence(text, [(h.start, h.end) for h in country_hits], bounds)
+        evidence = _evidence(text, [(start, end) for start, end, _, _ in country_hits], bounds)
         actor = _validate_actor(
             {"name": gaz.entities[entity].name, "type": ActorType.country, "evidence": evidence}
         )
-        every = [(h.start, h.end) for h in hits if h.entity == entity]
-        found.append((country_hits[0].start, actor, every))
+        every = [(start, end) for start, end, index, _ in hits if index == entity]
+        found.append((country_hits[0][0], actor, every))
     found.sort(key=_first)
     actors = [actor for _, actor, _ in found]
     _LAST_SCAN[:] = [(text, actors, [spans for _, _, spans in found], at.get("anaphor", []))]
@@ -107,19 +107,20 @@ def anaphor_cues(text: str) -> list[int] | None:
 
 
 def _with_named_actor(
-    hits: list[Hit], mentions: list[Mention], sentences: list[Span], starts: list[int]
-) -> list[Hit]:
+    hits: list[RawHit], mentions: list[Mention], sentences: list[Span], starts: list[int]
+) -> list[RawHit]:
     """Blame that names no actor in its sentence ("an Iranian group") is no attribution.
 
     Blame that opens its sentence ("Russian state-backed; active since 2013.") may name the
     actor in the sentence before.
     """
     named = [m.start for m in mentions]  # sorted: mentions come in text order
-    kept: list[Hit] = []
+    kept: list[RawHit] = []
     for hit in hits:
-        index = bisect_right(starts, hit.start) - 1
-        lo, hi = (sentences[index].start, sentences[index].end) if index >= 0 else (0, hit.start)
-        if index > 0 and not sentences[index].text[: hit.start - lo].strip(_MARKUP):
+        start = hit[0]
+        index = bisect_right(starts, start) - 1
+        lo, hi = (sentences[index].start, sentences[index].end) if index >= 0 else (0, start)
+        if index > 0 and not sentences[index].text[: start - lo].strip(_MARKUP):
             lo = sentences[index - 1].start
         first = bisect_left(named, lo)
         if first < len(named) and named[first] < hi:
@@ -127,7 +128,7 @@ def _with_named_actor(
     return kept
 
 
-def _named_mentions(text: str, hits: list[Hit], gaz: Gazetteer, groups: Groups) -> list[Mention]:
+def _named_mentions(text: str, hits: list[RawHit], gaz: Gazetteer, groups: Groups) -> list[Mention]:
     """A mention for every hit on an actor-like entity (vendors named only as a product aside).
 
     Built with C-level iterators (``map``, ``compress``): a document has hundreds of hits.
