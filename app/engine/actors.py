@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count, groupby, repeat
 from operator import itemgetter
+from typing import cast
 
 from app.engine import actor_rules as rules
 from app.engine import actor_usage as usage
@@ -114,7 +115,7 @@ def _with_named_actor(
     Blame that opens its sentence ("Russian state-backed; active since 2013.") may name the
     actor in the sentence before.
     """
-    named = [m.start for m in mentions]  # sorted: mentions come in text order
+    named = list(map(_START, mentions))  # sorted: mentions come in text order
     kept: list[RawHit] = []
     for hit in hits:
         start = hit[0]
@@ -149,7 +150,7 @@ def _named_mentions(text: str, hits: list[RawHit], gaz: Gazetteer, groups: Group
     fields = zip(
         map(_START, named), map(_END, named), map(key_of, map(_ENTITY, named)), strict=True
     )
-    mentions: list[Mention] = list(map(_new_mention, repeat(Mention), fields))
+    mentions = cast("list[Mention]", list(fields))  # the keys of named hits are never None
     if vendors:
         at_vendors = list(compress(count(), map(vendors.__contains__, map(_ENTITY, named))))
         ends = list(map(_END, map(named.__getitem__, at_vendors)))
@@ -159,7 +160,6 @@ def _named_mentions(text: str, hits: list[RawHit], gaz: Gazetteer, groups: Group
     return mentions
 
 
-_new_mention = tuple.__new__  # ``Mention(*fields)`` without a Python-level call
 _START, _END, _ENTITY = itemgetter(0), itemgetter(1), itemgetter(2)
 _KEY = itemgetter(2)  # a mention's group key
 # A product word as the first word within 30 characters after a space ("Microsoft Defender"):
@@ -199,7 +199,7 @@ def _add_rule_mentions(
         last_end, last_key = end, key
         if kind == "tool" and groups.kind[key] == "malware":
             groups.kind[key] = "tool"  # "a custom exfiltration utility called StealBit"
-        found.append(_new_mention(Mention, (start, end, key)))
+        found.append((start, end, key))
         groups.ruled.add(key)
         names[name] = key
         if kind in _BODY_KINDS:
@@ -223,7 +223,7 @@ def _build_actors(
 ) -> list[tuple[int, Actor, list[tuple[int, int]]]]:
     operations = usage.operation_names(text, at["operation"]) if "operation" in at else None
     if operations:
-        mentions = [m for m in mentions if text[m.start : m.end] not in operations]
+        mentions = [m for m in mentions if text[m[0] : m[1]] not in operations]
     members = _members(mentions, groups)
     actors: list[tuple[int, Actor, list[tuple[int, int]]]] = []
     for root, group in members.items():
@@ -294,7 +294,7 @@ def _entity_of(group: list[Mention], groups: Groups) -> int | None:
     """The known entity of the first mention that has one."""
     entities = groups.entity
     for mention in group:
-        entity = entities.get(mention.key)
+        entity = entities.get(mention[2])
         if entity is not None:
             return entity
     return None
