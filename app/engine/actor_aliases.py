@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import itemgetter
-from typing import NamedTuple
 
 from app.engine import actor_rules as rules
 from app.engine import actor_usage as usage
@@ -54,12 +53,9 @@ _ALIAS_HINT = re.compile(
 _POSSESSIVE_GAPS = ("'s ", "’s ")
 
 
-class Mention(NamedTuple):
-    """One span of text naming the actor with this key."""
-
-    start: int
-    end: int
-    key: str
+# One span of text naming the actor with this key: (start, end, key). A plain tuple, not a
+# NamedTuple: a named one costs a type call and a second tuple per mention (~10k per MB).
+Mention = tuple[int, int, str]
 
 
 @dataclass
@@ -114,7 +110,7 @@ def key_for(name: str, kind: str, gaz: Gazetteer, groups: Groups) -> str:
 
 
 def occurrences(text: str, names: dict[str, str]) -> list[Mention]:
-    return [Mention(start, end, key) for start, end, key in name_occurrences(text, names)]
+    return name_occurrences(text, names)
 
 
 _START, _END, _KEY = itemgetter(0), itemgetter(1), itemgetter(2)
@@ -128,9 +124,9 @@ def without_overlaps(mentions: Iterable[Mention]) -> list[Mention]:
     kept: list[Mention] = []
     last_end = -1
     for mention in ordered:
-        if mention.start >= last_end:
+        if mention[0] >= last_end:
             kept.append(mention)
-            last_end = mention.end
+            last_end = mention[1]
     return kept
 
 
@@ -149,28 +145,28 @@ def fold_aliases(
     }
     mentions_to_fold = list(compress(mentions, map(foldable.__contains__, map(_KEY, mentions))))
     hinted = map(_ALIAS_HINT.match, repeat(text), map(_END, mentions_to_fold))
-    for mention in compress(mentions_to_fold, hinted):
-        kind = groups.kind[groups.find(mention.key)]
+    for _, end, mention_key in compress(mentions_to_fold, hinted):
+        kind = groups.kind[groups.find(mention_key)]
         if kind not in ALIAS_KINDS and (
-            kind != "government" or "known as" not in text[mention.end : mention.end + 16]
+            kind != "government" or "known as" not in text[end : end + 16]
         ):
             continue
-        for start, name, force in _alias_spans(text, mention):
+        for start, name, force in _alias_spans(text, end):
             other = by_start.get(start)
             if other is not None:
-                groups.union(mention.key, other.key, force=force)
+                groups.union(mention_key, other[2], force=force)
             elif kind == "government":
                 continue  # "the Foreign Intelligence Service, known as the SVR": both named
             elif _plausible_alias(name, gaz):
                 key = key_for(name, kind, gaz, groups)
-                groups.union(mention.key, key, force=force)
-                added.append(Mention(start, start + len(name), key))
+                groups.union(mention_key, key, force=force)
+                added.append((start, start + len(name), key))
     if same_as:
         _fold_same_as(text, mentions, by_start, groups, same_as)
     _fold_parts(text, mentions, groups)
     if not added:
         return mentions
-    names = {text[m.start : m.end]: m.key for m in added}
+    names = {text[start:end]: key for start, end, key in added}
     return without_overlaps([*mentions, *added, *occurrences(text, names)])
 
 
@@ -185,7 +181,7 @@ def _fold_same_as(
 
     ``cues`` are the offsets of "tracks" / "calls" words, where the phrase can begin.
     """
-    starts = [m.start for m in mentions]
+    starts = list(map(_START, mentions))
     for match in filter(None, (_SAME_AS.match(text, cue) for cue in cues)):
         positions = _list_starts(text, match)
         force = len(positions) > 1  # "vendors track it as A, B and C" states every alias
@@ -220,19 +216,17 @@ def _fold_into_earlier(
     index = bisect_right(starts, match.start()) - 1
     while other is not None and index >= 0:
         earlier = mentions[index]
-        if match.start() - earlier.end > _SAME_AS_REACH:
+        if match.start() - earlier[1] > _SAME_AS_REACH:
             break
-        if _introduced_between(text, earlier.end, match):
+        if _introduced_between(text, earlier[1], match):
             break  # "writes a small dropper ... we track this dropper as B": a new thing
-        kinds = (groups.kind[groups.find(earlier.key)], groups.kind[groups.find(other.key)])
+        kinds = (groups.kind[groups.find(earlier[2])], groups.kind[groups.find(other[2])])
         if kinds[0] == kinds[1]:
             if not force or kinds[0] in ALIAS_KINDS:  # a list names actors, not vendors
-                groups.union(earlier.key, other.key, force=force)
+                groups.union(earlier[2], other[2], force=force)
             break
         if kinds == ("malware", "threat_actor") and _used_as_group(text, earlier):
-            groups.union(
-                earlier.key, other.key, force=True
-            )  # "the Cl0p gang" ... "as Lace Tempest"
+            groups.union(earlier[2], other[2], force=True)  # "the Cl0p gang" ... "as Lace Tempest"
             break
         index -= 1
 
@@ -254,26 +248,26 @@ def _fold_parts(text: str, mentions: list[Mention], groups: Groups) -> None:
     """
     for gap in _possessive_gaps(text):
         index = bisect_left(mentions, gap, key=_END)
-        if index + 1 < len(mentions) and mentions[index].end == gap:
-            mention, after = mentions[index], mentions[index + 1]
-            if after.start != gap + 3:
+        if index + 1 < len(mentions) and mentions[index][1] == gap:
+            key, (after_start, _, after_key) = mentions[index][2], mentions[index + 1]
+            if after_start != gap + 3:
                 continue
-            kinds = {groups.kind[groups.find(mention.key)], groups.kind[groups.find(after.key)]}
+            kinds = {groups.kind[groups.find(key)], groups.kind[groups.find(after_key)]}
             if kinds == {"government"}:
-                groups.union(mention.key, after.key, force=True)
+                groups.union(key, after_key, force=True)
     by_surface: dict[str, str] | None = None
-    last_chars = map(text.__getitem__, map(_BEFORE, map(_END, mentions)))
-    for mention in compress(mentions, map(str.isdigit, last_chars)):
-        versioned = _VERSIONED.match(text, mention.start, mention.end)
+    # a plain loop: under callgrind, fewer instructions than mapping ``text.__getitem__``,
+    # ``int.__add__`` and ``str.isdigit`` over the mentions (method-wrapper calls each)
+    for start, end, key in mentions:
+        if not text[end - 1].isdigit():
+            continue  # only a name that ends in a digit can be a version of another
+        versioned = _VERSIONED.match(text, start, end)
         if versioned is None:
             continue
         if by_surface is None:
-            by_surface = {text[m.start : m.end]: m.key for m in mentions}
+            by_surface = {text[lo:hi]: other for lo, hi, other in mentions}
         if versioned.group(1) in by_surface:
-            groups.union(by_surface[versioned.group(1)], mention.key, force=True)
-
-
-_BEFORE = (-1).__add__  # the offset just before
+            groups.union(by_surface[versioned.group(1)], key, force=True)
 
 
 def _possessive_gaps(text: str) -> list[int]:
@@ -282,17 +276,18 @@ def _possessive_gaps(text: str) -> list[int]:
 
 
 def _used_as_group(text: str, mention: Mention) -> bool:
-    return usage.usage_votes(text, [(mention.start, mention.end)])[1] > 0
+    return usage.usage_votes(text, [(mention[0], mention[1])])[1] > 0
 
 
-def _alias_spans(text: str, mention: Mention) -> list[tuple[int, str, bool]]:
+def _alias_spans(text: str, end: int) -> list[tuple[int, str, bool]]:
+    """The aliases stated right after a mention that ends at ``end``."""
     spans: list[tuple[int, str, bool]] = []
-    if text[mention.end : mention.end + 1] == "/":
-        match = _NAME_AFTER_SLASH.match(text, mention.end + 1)
+    if text[end : end + 1] == "/":
+        match = _NAME_AFTER_SLASH.match(text, end + 1)
         if match:
             spans.append((match.start(1), match.group(1), False))
     for pattern, force in ((_AKA, True), (_TRACKS_AS, True), (_PAREN, False)):
-        match = pattern.match(text, mention.end)
+        match = pattern.match(text, end)
         if match is None:
             continue
         offset = match.start(1)

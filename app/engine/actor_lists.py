@@ -38,7 +38,7 @@ def _listed_software(
         while (item := _LIST_ITEM.match(text, at)) is not None:
             picked = pick_name(text, item.start(1), item.end(1), kind, gaz, from_left=True)
             if picked is not None and (
-                gaz.lookup(picked.name) is not None or distinctive(picked.name, gaz)
+                gaz.lookup(picked[2]) is not None or distinctive(picked[2], gaz)
             ):
                 yield picked
             if item.end() == item.end(1):
@@ -56,4 +56,4 @@ def _proxy_names(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[Candida
         word = text[start : cue - 1]
         known = gaz.lookup(word) if word[:1].isupper() else None
         if known is not None and gaz.entities[known].kind in _SOFTWARE_KINDS:
-            yield Candidate(start, cue - 1, word, "tool")
+            yield (start, cue - 1, word, "tool")

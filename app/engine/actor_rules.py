@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import repeat
-from typing import NamedTuple
 
 from app.engine import lexicon
 from app.engine.gazetteer import Gazetteer
@@ -139,16 +138,9 @@ _NATIONALITIES = frozenset(
 )
 
 
-class Candidate(NamedTuple):
-    """A name found by a rule, with the kind its cue implies (a tuple: cheap to make)."""
-
-    start: int
-    end: int
-    name: str
-    kind: str
-
-
-_new_candidate = tuple.__new__  # ``Candidate(*fields)`` without a Python-level call
+# A name found by a rule, with the kind its cue implies: (start, end, name, kind). A plain
+# tuple: a NamedTuple costs a type call and a second tuple each.
+Candidate = tuple[int, int, str, str]
 
 
 def find_rule_names(
@@ -191,7 +183,7 @@ def scheme_match(name: str) -> bool:
 
 def _scheme_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate]:
     for match in matches:
-        yield _new_candidate(Candidate, (*match.span(), match.group(), "threat_actor"))
+        yield (match.start(), match.end(), match.group(), "threat_actor")
 
 
 def _family_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate]:
@@ -206,7 +198,7 @@ def _family_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate
             continue  # "FANCY BEAR" and "Fancy Bear", never "FANCY Bear"
         start = match.start() - len(word) - 1
         end = match.end()
-        yield _new_candidate(Candidate, (start, end, text[start:end], "threat_actor"))
+        yield (start, end, text[start:end], "threat_actor")
 
 
 def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[Candidate]:
@@ -217,20 +209,26 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
     """
     actors: list[Candidate] = []
     software: list[Candidate] = []
-    rfind, name_at_end, capital_in = text.rfind, _NAME_AT_END.search, _ASCII_CAPITAL_OR_DIGIT.search
+    name_at_end, capital_in = _NAME_AT_END.search, _ASCII_CAPITAL_OR_DIGIT.search
     suffix_at, cue_at = _ACTOR_SUFFIX.match, _CUE_AFTER_NAME.match
     ascii_text = text.isascii()
     for at in sorted({cue - 1 for cue in cues if cue > 0}):
         if text[at] != " ":
             continue  # both patterns start with a space after a capitalised word
         lo = at - 40 if at > 40 else 0
-        word = max(rfind(" ", lo, at), rfind("\n", lo, at)) + 1  # where the word before starts
-        if capital_in(text, word, at) is None and (
-            ascii_text or not _has_capital_or_digit(text[word:at])
-        ):
+        # The word before: what follows the last space or line break within 40 characters,
+        # else everything before. ``rpartition`` takes one argument, where a ranged ``rfind``
+        # parses a format string on every call (a few times the cost, twice per cue).
+        _, space, word = text[lo:at].rpartition(" ")
+        if "\n" in word:
+            word = word.rpartition("\n")[2]
+        elif not space:
+            word = text[:at]
+        if capital_in(word) is None and (ascii_text or not _has_capital_or_digit(word)):
             continue
-        if text[word:at] in _CAPITALISED_GENERIC and (
-            word < 2 or text[word - 1] == "\n" or text[word - 2] not in _ASCII_ALNUM
+        start = at - len(word)
+        if word in _CAPITALISED_GENERIC and (
+            start < 2 or text[start - 1] == "\n" or text[start - 2] not in _ASCII_ALNUM
         ):
             continue  # "The backdoor", "This group": the name could only be that one word
         match = suffix_at(text, at)
@@ -298,7 +296,7 @@ def _names_after_cues(
         )
         if picked is None:
             continue
-        if kind == "threat_actor" and not strong and not distinctive(picked.name, gaz):
+        if kind == "threat_actor" and not strong and not distinctive(picked[2], gaz):
             continue  # "group Microsoft" / "actor Sandman" need a naming word or a clear name
         yield picked
 
@@ -339,7 +337,7 @@ def _introduced_software(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator
         picked = pick_name(text, head.start(1), head.end(1), kind, gaz)
         if picked is None:
             continue
-        if distinctive(picked.name, gaz) or gaz.lookup(picked.name) is not None:
+        if distinctive(picked[2], gaz) or gaz.lookup(picked[2]) is not None:
             yield picked
 
 
@@ -369,7 +367,7 @@ def pick_name(
     if picked is None:
         return None
     lo, hi = picked
-    return _new_candidate(Candidate, (start + lo, start + hi, text[start + lo : start + hi], kind))
+    return (start + lo, start + hi, text[start + lo : start + hi], kind)
 
 
 @lru_cache(maxsize=65536)

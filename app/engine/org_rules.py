@@ -173,7 +173,7 @@ def _bylines(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Ite
         if gaz.is_common(name.split()[0]) and len(name.split()) == 1:
             continue
         if _new_name(name, gaz, "security_vendor") and not _generic(name, gaz):
-            yield Candidate(match.start(1), match.start(1) + len(name), name, "security_vendor")
+            yield (match.start(1), match.start(1) + len(name), name, "security_vendor")
 
 
 def _victims(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
@@ -188,7 +188,7 @@ def _victims(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Ite
         if words[0] in _LEADING or words[0] in _DEMONYMS:
             continue  # "Victims include US Government agencies": a description, no name
         if _new_name(name, gaz, "organization") and not _generic(name, gaz):
-            yield Candidate(match.start(1), match.start(1) + len(name), name, "organization")
+            yield (match.start(1), match.start(1) + len(name), name, "organization")
 
 
 def _at(
@@ -221,7 +221,7 @@ def _suffixed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
         if plain and not is_acting(text, start, start + len(name)):
             continue
         if _new_name(name, gaz, "organization"):
-            yield Candidate(start, start + len(name), name, "organization")
+            yield (start, start + len(name), name, "organization")
 
 
 def _after_sentence_end(words: list[str]) -> list[str]:
@@ -247,14 +247,14 @@ def _apposed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Ite
                 continue
             name = found.group(1)
             if _new_name(name, gaz, "organization") and not _generic(name, gaz):
-                yield Candidate(found.start(1), found.end(1), name, "organization")
+                yield (found.start(1), found.end(1), name, "organization")
 
 
 def _isacs(text: str, gaz: Gazetteer, starts: list[int]) -> Iterator[Candidate]:
     for start in starts:
         match = _ISAC.search(text, max(0, start - 30), start + 4)
         if match is not None and _new_name(match.group(), gaz, "organization"):
-            yield Candidate(match.start(), match.end(), match.group(), "organization")
+            yield (match.start(), match.end(), match.group(), "organization")
 
 
 def _firms(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
@@ -264,7 +264,7 @@ def _firms(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Itera
             continue
         name = text[head.start(1) : match.end()]
         if _new_name(name, gaz, "security_vendor"):
-            yield Candidate(head.start(1), match.end(), name, "security_vendor")
+            yield (head.start(1), match.end(), name, "security_vendor")
 
 
 def _agencies(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
@@ -290,9 +290,9 @@ def _agencies(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
             continue
         if not _new_name(name, gaz, "government") or (acronym and gaz.lookup(acronym)):
             continue
-        yield Candidate(start, match.end(), name, "government")
+        yield (start, match.end(), name, "government")
         if paren and acronym:
-            yield Candidate(paren.start(1), paren.end(1), acronym, "government")
+            yield (paren.start(1), paren.end(1), acronym, "government")
 
 
 def _initials_fit(words: list[str], acronym: str) -> bool:

@@ -15,7 +15,7 @@ from operator import itemgetter
 
 from app.engine.actor_patterns import Caseless, lowered
 from app.engine.document import Span
-from app.engine.gazetteer import ADJECTIVE, Gazetteer, Hit
+from app.engine.gazetteer import ADJECTIVE, Gazetteer, RawHit
 
 _ACTOR_NOUNS = (
     r"threat|threats|APTs?|hackers?|hacking|actors?|groups?|adversar\w*|espionage|cyberespionage"
@@ -74,14 +74,14 @@ _BEFORE_ENDINGS = frozenset({"to", "by", "of", "with", "for", "in", "from"})
 class PlaceScan:
     """Countries blamed for activity, and the regions and sectors targeted."""
 
-    attributed: dict[int, list[Hit]]  # country entity -> attribution mentions
+    attributed: dict[int, list[RawHit]]  # country entity -> attribution mentions
     regions: list[str]
     sectors: list[str]
 
 
 def scan_places(
     text: str,
-    hits: list[Hit],
+    hits: list[RawHit],
     sentences: list[Span],
     gaz: Gazetteer,
     starts: list[int] | None = None,
@@ -101,7 +101,7 @@ def scan_places(
     if not places:
         return result
     doc = _Doc(text, sentences, starts, {})
-    country_ends = {hit.end for hit, entity in places if entity.kind == "country"}
+    country_ends = {hit[1] for hit, entity in places if entity.kind == "country"}
     # a name already listed as a target needs no more checks: a report names its regions
     # and sectors again and again, and only the first targeted mention of each counts
     regions: set[str] = set()
@@ -109,8 +109,8 @@ def scan_places(
     for hit, entity in places:
         kind = entity.kind
         if kind == "country" and _attribution(doc, hit):
-            result.attributed.setdefault(hit.entity, []).append(hit)
-        elif kind != "sector" and hit.flags & ADJECTIVE == 0:
+            result.attributed.setdefault(hit[2], []).append(hit)
+        elif kind != "sector" and hit[3] & ADJECTIVE == 0:
             if entity.name not in regions and _in_targeting_sentence(doc, hit):
                 regions.add(entity.name)
                 result.regions.append(entity.name)
@@ -133,27 +133,28 @@ class _Doc:
     targeting: dict[int, bool]  # sentence index -> whether it speaks of targeting
 
 
-def _attribution(doc: _Doc, hit: Hit) -> bool:
+def _attribution(doc: _Doc, hit: RawHit) -> bool:
     text = doc.text
-    after = text[hit.end : hit.end + 60]
-    if hit.flags & ADJECTIVE:
+    start, end, _, flags = hit
+    after = text[end : end + 60]
+    if flags & ADJECTIVE:
         match = _AFTER_ADJECTIVE.match(after)
         if match is None or match.group(1) is None:
             return match is not None
         # an agency is the sponsor only as the patron of someone ("working for the Russian
         # Foreign Intelligence Service"), not in a list of authoring agencies
-        return _PATRON_BEFORE.search(text, max(0, hit.start - 40), hit.start) is not None
+        return _PATRON_BEFORE.search(text, max(0, start - 40), start) is not None
     if _AFTER_NAME_STRONG.match(after) or _AFTER_NAME_WEAK.match(after):
         return True
-    before = text[max(0, hit.start - 80) : hit.start]
+    before = text[max(0, start - 80) : start]
     low = lowered(before)
     if low is not None and _BEFORE_ENDINGS.isdisjoint(low.rsplit(None, 4)[-4:]):
         return False  # the phrase ends in "to", "by", "of", ... at most three words back
     return _BEFORE_NAME.search(before, low) is not None
 
 
-def _in_targeting_sentence(doc: _Doc, hit: Hit) -> bool:
-    index = bisect_right(doc.starts, hit.start) - 1
+def _in_targeting_sentence(doc: _Doc, hit: RawHit) -> bool:
+    index = bisect_right(doc.starts, hit[0]) - 1
     if index < 0:
         return False
     memo = doc.targeting
@@ -163,11 +164,12 @@ def _in_targeting_sentence(doc: _Doc, hit: Hit) -> bool:
     return memo[index]
 
 
-def _is_targeted_sector(doc: _Doc, hit: Hit, country_ends: set[int]) -> bool:
+def _is_targeted_sector(doc: _Doc, hit: RawHit, country_ends: set[int]) -> bool:
     text = doc.text
-    if _NOT_A_SECTOR_AFTER.match(text[hit.end : hit.end + 20]):
+    start, end = hit[0], hit[1]
+    if _NOT_A_SECTOR_AFTER.match(text[end : end + 20]):
         return False
-    if hit.start in country_ends or hit.start - 1 in country_ends:
+    if start in country_ends or start - 1 in country_ends:
         return False  # "Chinese government" is an actor's patron, not a sector
-    window = text[max(0, hit.start - 40) : hit.end + 30]
+    window = text[max(0, start - 40) : end + 30]
     return _SECTOR_CONTEXT.search(window, lowered(window)) is not None
