@@ -2,7 +2,7 @@
 
 The id is a contract: ticketing systems store it, so the same text must keep its id. The fast
 path is taken for every ASCII text; these tests hold it equal to the general path on random
-text (a seeded generator always; Hypothesis as well where it is installed).
+text (a seeded generator, and Hypothesis).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 import string
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.engine.brief import action_item_id
 
@@ -60,13 +62,7 @@ def test_non_ascii_text_keeps_the_general_path() -> None:
         assert action_item_id(text) == _general_id(text)
 
 
-def test_fast_path_matches_general_path_with_hypothesis() -> None:
-    hypothesis = pytest.importorskip("hypothesis")
-    strategies = pytest.importorskip("hypothesis.strategies")
-
-    @hypothesis.settings(max_examples=2000, deadline=None)
-    @hypothesis.given(strategies.text(alphabet=strategies.characters(max_codepoint=127)))
-    def check(text: str) -> None:
-        assert action_item_id(text) == _general_id(text)
-
-    check()
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fast_path_matches_general_path_with_hypothesis(text: str) -> None:
+    assert action_item_id(text) == _general_id(text)
