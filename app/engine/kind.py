@@ -176,12 +176,18 @@ def is_question_heading(line: str) -> bool:
 
 def is_bare_heading(line: str) -> bool:
     """True for a short line without punctuation that reads as a title ("Recommendations")."""
+    if line.endswith(_TERMINAL) or ":" in line or "@" in line:  # before splitting it
+        return False
     words = line.split(None, 8)  # a ninth piece means more than eight words
-    if len(words) > 8 or line.endswith(_TERMINAL) or ":" in line or "@" in line:
+    if len(words) > 8:
         return False
     if len(words) <= 4:
         return True
-    capitalised = sum(1 for word in words if word[:1].isupper() or not word[:1].isalpha())
+    capitalised = 0
+    for word in words:  # a loop: cheaper than sum() over a generator (a word is never empty)
+        first = word[0]
+        if first.isupper() or not first.isalpha():
+            capitalised += 1
     return capitalised * 2 >= len(words)
 
 
