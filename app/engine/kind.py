@@ -67,6 +67,14 @@ _HEADING_WORD_LOW = re.compile(
     r"actions|next steps|to-?dos?)\b"
 )
 # "2. Decisions", "3) Action items": a numbered section of minutes (lower-cased line).
+# Both in one scan: a line starts either, never both (their words differ), and no match of
+# one holds a line where the other matches (only a label's \s+ crosses a line break, and what
+# follows it there is no heading word), so one scan finds what the two find.
+_LINE_OPENING = r"\n[ \t]*"
+_LABEL_OR_HEADING_WORD_LOW = re.compile(
+    rf"{_LINE_OPENING}(?:(?P<label>{_LABEL_LOW.pattern.removeprefix(_LINE_OPENING)})|"
+    rf"(?P<heading>{_HEADING_WORD_LOW.pattern.removeprefix(_LINE_OPENING)}))"
+)
 _NUMBERED_SECTION_LOW = re.compile(
     r"\d{1,2}[.)][ \t]*(?:\*\*)?(?:agenda|minutes|discussion|notes|decisions|action items?|"
     r"actions|next steps|to-?dos?)\b"
@@ -258,14 +266,15 @@ def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
     if _has_action_mark(head):
         for match in _ACTION_MARK.finditer(head):
             scores[head.rfind("\n", 0, match.start()) + 1] = 1
-    for match in _HEADING_WORD_LOW.finditer(low):
-        end = low.find("\n", match.end())
-        if len(low[match.start() : end if end >= 0 else len(low)].split()) <= _SECTION_WORDS:
-            scores[match.start() + 1] = 2
-    for match in _LABEL_LOW.finditer(low):
-        # "**Date:**" alone: a dateline as common atop an advisory as atop minutes
-        dateline = "**date" in match.group() or "**time" in match.group()
-        scores[match.start() + 1] = 1 if dateline else 3
+    for match in _LABEL_OR_HEADING_WORD_LOW.finditer(low):
+        if match.lastgroup == "heading":
+            end = low.find("\n", match.end())
+            if len(low[match.start() : end if end >= 0 else len(low)].split()) <= _SECTION_WORDS:
+                scores[match.start() + 1] = 2
+        else:
+            # "**Date:**" alone: a dateline as common atop an advisory as atop minutes
+            dateline = "**date" in match.group() or "**time" in match.group()
+            scores[match.start() + 1] = 1 if dateline else 3
     return scores
 
 
