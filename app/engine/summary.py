@@ -11,7 +11,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple, TypeAlias
@@ -390,15 +390,23 @@ def _centroid(terms: tuple[frozenset[_Term], ...]) -> dict[_Term, float]:
     heaviest terms are the most frequent ones, ties going to the alphabetically first.
     """
     df = Counter(chain.from_iterable(terms))
-    top: list[_Term] = list(df)
-    if len(top) > CENTROID_TERMS:
+    top: Iterable[_Term] = df
+    if len(df) > CENTROID_TERMS:
         floor = sorted(df.values(), reverse=True)[CENTROID_TERMS - 1]
-        heavy = [(term, count) for term, count in df.items() if count >= floor]
-        top = [term for term, count in heavy if count > floor]
-        ties = sorted([term for term, count in heavy if count == floor])
-        top += ties[: CENTROID_TERMS - len(top)]
+        heavy: list[_Term] = []
+        ties: list[_Term] = []
+        for term, count in df.items():  # one pass, no pair per term
+            if count > floor:
+                heavy.append(term)
+            elif count == floor:
+                ties.append(term)
+        ties.sort()
+        top = heavy + ties[: CENTROID_TERMS - len(heavy)]
     total = len(terms)
-    return {term: df[term] * (math.log((1 + total) / (1 + df[term])) + 1) for term in top}
+    # A weight depends on the count alone, and many terms share a count: one weight per count
+    counts = [df[term] for term in top]
+    weights = {count: count * (math.log((1 + total) / (1 + count)) + 1) for count in {*counts}}
+    return dict(zip(top, map(weights.__getitem__, counts), strict=True))
 
 
 def _scores(
