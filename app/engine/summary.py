@@ -450,7 +450,9 @@ def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:
 def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]:
     used = {c.order for c in chosen}
     picked: list[_Candidate] = []
-    for pool in ([c for c in ranked if c.order not in used], chosen):
+    unused = (c for c in ranked if c.order not in used)  # lazy: a few are read, not all
+    pools: tuple[Iterable[_Candidate], ...] = (unused, chosen)
+    for pool in pools:
         for candidate in pool:
             if len(picked) >= KEY_POINTS_MAX or (pool is chosen and len(picked) >= KEY_POINTS_MIN):
                 break
