@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 from typing import NamedTuple, TypeAlias
 
 from app.engine.action_rules import is_chatty, is_imperative, may_be_chatty
@@ -418,14 +418,14 @@ def _scores(
 ) -> list[float]:
     """Each candidate's centroid weight per square root of its term count, with lead boosts.
 
-    A miss weighs 0.0 (centroid.get's default, fed by repeat: no filter object per candidate):
-    fsum is exact, so zeros change no sum, and a score does not depend on the set's
+    Every weight is positive, so filtering out the misses (None) keeps exactly the weights of
+    the candidate's centroid terms. fsum is exact, so a score does not depend on the set's
     (hash-seeded) iteration order; multiplying by 1.0 changes no score.
     """
-    weight, zero = centroid.get, repeat(0.0)
+    weight = centroid.get
     sqrt, fsum = math.sqrt, math.fsum
     return [
-        fsum(map(weight, ts, zero))
+        fsum(filter(None, map(weight, ts)))
         / sqrt(size)
         * (LEAD_PARAGRAPH_BOOST if paragraph == 0 else LEAD_BOOST if lead else 1.0)
         if size
