@@ -67,6 +67,14 @@ _HEADING_WORD_LOW = re.compile(
     r"actions|next steps|to-?dos?)\b"
 )
 # "2. Decisions", "3) Action items": a numbered section of minutes (lower-cased line).
+# Both in one scan: a line starts either, never both (their words differ), and no match of
+# one holds a line where the other matches (only a label's \s+ crosses a line break, and what
+# follows it there is no heading word), so one scan finds what the two find.
+_LINE_OPENING = r"\n[ \t]*"
+_LABEL_OR_HEADING_WORD_LOW = re.compile(
+    rf"{_LINE_OPENING}(?:(?P<label>{_LABEL_LOW.pattern.removeprefix(_LINE_OPENING)})|"
+    rf"(?P<heading>{_HEADING_WORD_LOW.pattern.removeprefix(_LINE_OPENING)}))"
+)
 _NUMBERED_SECTION_LOW = re.compile(
     r"\d{1,2}[.)][ \t]*(?:\*\*)?(?:agenda|minutes|discussion|notes|decisions|action items?|"
     r"actions|next steps|to-?dos?)\b"
@@ -176,12 +184,18 @@ def is_question_heading(line: str) -> bool:
 
 def is_bare_heading(line: str) -> bool:
     """True for a short line without punctuation that reads as a title ("Recommendations")."""
+    if line.endswith(_TERMINAL) or ":" in line or "@" in line:  # before splitting it
+        return False
     words = line.split(None, 8)  # a ninth piece means more than eight words
-    if len(words) > 8 or line.endswith(_TERMINAL) or ":" in line or "@" in line:
+    if len(words) > 8:
         return False
     if len(words) <= 4:
         return True
-    capitalised = sum(1 for word in words if word[:1].isupper() or not word[:1].isalpha())
+    capitalised = 0
+    for word in words:  # a loop: cheaper than sum() over a generator (a word is never empty)
+        first = word[0]
+        if first.isupper() or not first.isalpha():
+            capitalised += 1
     return capitalised * 2 >= len(words)
 
 
@@ -252,14 +266,15 @@ def _line_scores(lines: list[Span], head: str, low: str) -> dict[int, int]:
     if _has_action_mark(head):
         for match in _ACTION_MARK.finditer(head):
             scores[head.rfind("\n", 0, match.start()) + 1] = 1
-    for match in _HEADING_WORD_LOW.finditer(low):
-        end = low.find("\n", match.end())
-        if len(low[match.start() : end if end >= 0 else len(low)].split()) <= _SECTION_WORDS:
-            scores[match.start() + 1] = 2
-    for match in _LABEL_LOW.finditer(low):
-        # "**Date:**" alone: a dateline as common atop an advisory as atop minutes
-        dateline = "**date" in match.group() or "**time" in match.group()
-        scores[match.start() + 1] = 1 if dateline else 3
+    for match in _LABEL_OR_HEADING_WORD_LOW.finditer(low):
+        if match.lastgroup == "heading":
+            end = low.find("\n", match.end())
+            if len(low[match.start() : end if end >= 0 else len(low)].split()) <= _SECTION_WORDS:
+                scores[match.start() + 1] = 2
+        else:
+            # "**Date:**" alone: a dateline as common atop an advisory as atop minutes
+            dateline = "**date" in match.group() or "**time" in match.group()
+            scores[match.start() + 1] = 1 if dateline else 3
     return scores
 
 

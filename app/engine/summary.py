@@ -11,7 +11,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
 from typing import NamedTuple, TypeAlias
@@ -57,6 +57,12 @@ _TOKEN_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789'-"
 _SPACE_NON_TOKENS = bytes(c if c in _TOKEN_CHARS else 0x20 for c in range(256))
 _TOKEN_BYTES = re.compile(rb"[a-z0-9][a-z0-9'-]*[a-z0-9]")
 _STOP_BYTES = frozenset(word.encode() for word in _STOPWORDS)
+# Any other text is cut the same way from its UTF-8 bytes, with "’" (a token character) first
+# made "\x7f": every byte of another non-ASCII character becomes a space, and "\x7f" sorts
+# after every other token byte as "’" does after every other token character (the centroid
+# breaks ties alphabetically). A text that holds both is cut by _TOKEN instead.
+_SPACE_NON_TOKENS_7F = _SPACE_NON_TOKENS[:0x7F] + b"\x7f" + _SPACE_NON_TOKENS[0x80:]
+_TOKEN_BYTES_7F = re.compile(rb"[a-z0-9][a-z0-9'\x7f-]*[a-z0-9]")
 _STOP_OR_SINGLE_BYTES = _STOP_BYTES.union(bytes([c]) for c in _TOKEN_CHARS[:-2])
 _LABELS_TO_SKIP = re.compile(
     r"[*_]*(?:attendees|participants|present|invitees|absent|apologies|date|time|location|"
@@ -64,6 +70,9 @@ _LABELS_TO_SKIP = re.compile(
     r"subject|on (?:the )?call|outgoing|incoming|held|next call|chair|owner|due)[*_]*\s*:",
     re.IGNORECASE,
 )
+# The longest label _LABELS_TO_SKIP knows ("participants"): its colon is the line's first, and
+# what comes before it, less white space and emphasis marks around, is the label
+_LABEL_CHARS = 12
 # White space other than " " and "\n" (what str.isspace, str.split and regex \s know)
 _ASCII_ODD_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 _ODD_SPACES = (
@@ -86,7 +95,7 @@ class Summary:
     key_points: list[str]
 
 
-# A term: the text's own token, or its bytes when the text is ASCII (never both in one text)
+# A term: a token's bytes ("’" as "\x7f": see _text_terms); _terms' str tokens are its model
 _Term: TypeAlias = str | bytes
 # Sentences already taken, by their terms: the lower-cased texts (compared token by token)
 _Seen: TypeAlias = dict[frozenset[_Term], list[str]]
@@ -123,7 +132,7 @@ def summarise(doc: Document, *, max_words: int = 120) -> Summary:
 def _candidates(doc: Document) -> list[_Candidate]:
     found: list[_Candidate] = []
     title = doc.title or guess_title(doc)
-    terms_of = _ascii_terms if doc.text.isascii() else _terms
+    terms_of = _ascii_terms if doc.text.isascii() else _text_terms
     seen: _Seen = {terms_of(title.lower()): [title.lower()]} if title else {}
     chatty = may_be_chatty(doc.lowered)  # no line can be chatter when the whole text is not
     plain = _plain_spaces(doc.text)
@@ -252,6 +261,34 @@ def _ascii_terms(lowered: str) -> frozenset[_Term]:
     return frozenset(spaced.split()).difference(_STOP_OR_SINGLE_BYTES)
 
 
+def _text_terms(lowered: str) -> frozenset[_Term]:
+    """``_terms`` of any text, as bytes cut like ``_ascii_terms`` ("’" stands as "\x7f")."""
+    quote = "’" in lowered
+    if quote:
+        if "\x7f" in lowered:  # no placeholder is free: cut by the regex, then encode
+            tokens = frozenset(_TOKEN.findall(lowered)).difference(_STOPWORDS)
+            return frozenset(token.replace("’", "\x7f").encode() for token in tokens)
+        lowered = lowered.replace("’", "\x7f")
+    spaced = lowered.encode("utf-8", "surrogatepass").translate(
+        _SPACE_NON_TOKENS_7F if quote else _SPACE_NON_TOKENS
+    )
+    if (("-" in lowered or "'" in lowered) and _has_edge_punctuation(spaced)) or (
+        quote and _has_edge_quote(spaced)
+    ):
+        return frozenset(_TOKEN_BYTES_7F.findall(spaced)).difference(_STOP_BYTES)
+    return frozenset(spaced.split()).difference(_STOP_OR_SINGLE_BYTES)
+
+
+def _has_edge_quote(spaced: bytes) -> bool:
+    """True when a run of token bytes opens or ends with "\x7f" (a "’")."""
+    return (
+        spaced.find(b" \x7f") >= 0
+        or spaced.find(b"\x7f ") >= 0
+        or spaced.startswith(b"\x7f")
+        or spaced.endswith(b"\x7f")
+    )
+
+
 def _has_edge_punctuation(spaced: bytes) -> bool:
     """True when a run of token bytes opens or ends with ' or - (a token leaves them out)."""
     # (find, not `in`: see _ascii_terms)
@@ -281,7 +318,12 @@ def _eligible_line(line: str, content: str, *, listed: bool, chatty: bool) -> bo
         return False
     if len(line) <= DATELINE_CHARS and is_dateline(line):
         return False
-    if ":" in line and _LABELS_TO_SKIP.match(line):
+    colon = line.find(":")
+    if (
+        colon >= 0
+        and (colon <= _LABEL_CHARS or len(line[:colon].strip().strip("*_")) <= _LABEL_CHARS)
+        and _LABELS_TO_SKIP.match(line)
+    ):
         return False
     return not listed or not is_imperative(content)
 
@@ -348,15 +390,23 @@ def _centroid(terms: tuple[frozenset[_Term], ...]) -> dict[_Term, float]:
     heaviest terms are the most frequent ones, ties going to the alphabetically first.
     """
     df = Counter(chain.from_iterable(terms))
-    top: list[_Term] = list(df)
-    if len(top) > CENTROID_TERMS:
+    top: Iterable[_Term] = df
+    if len(df) > CENTROID_TERMS:
         floor = sorted(df.values(), reverse=True)[CENTROID_TERMS - 1]
-        heavy = [(term, count) for term, count in df.items() if count >= floor]
-        top = [term for term, count in heavy if count > floor]
-        ties = sorted([term for term, count in heavy if count == floor])
-        top += ties[: CENTROID_TERMS - len(top)]
+        heavy: list[_Term] = []
+        ties: list[_Term] = []
+        for term, count in df.items():  # one pass, no pair per term
+            if count > floor:
+                heavy.append(term)
+            elif count == floor:
+                ties.append(term)
+        ties.sort()
+        top = heavy + ties[: CENTROID_TERMS - len(heavy)]
     total = len(terms)
-    return {term: df[term] * (math.log((1 + total) / (1 + df[term])) + 1) for term in top}
+    # A weight depends on the count alone, and many terms share a count: one weight per count
+    counts = [df[term] for term in top]
+    weights = {count: count * (math.log((1 + total) / (1 + count)) + 1) for count in {*counts}}
+    return dict(zip(top, map(weights.__getitem__, counts), strict=True))
 
 
 def _scores(
@@ -400,7 +450,9 @@ def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:
 def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]:
     used = {c.order for c in chosen}
     picked: list[_Candidate] = []
-    for pool in ([c for c in ranked if c.order not in used], chosen):
+    unused = (c for c in ranked if c.order not in used)  # lazy: a few are read, not all
+    pools: tuple[Iterable[_Candidate], ...] = (unused, chosen)
+    for pool in pools:
         for candidate in pool:
             if len(picked) >= KEY_POINTS_MAX or (pool is chosen and len(picked) >= KEY_POINTS_MIN):
                 break
