@@ -107,6 +107,8 @@ _INTRO_HEAD = re.compile(
 _NAME_AT_END = re.compile(rf"(?<![\w.-])({_NAME_WHOLE})\s*$")
 _NAME_AT_START = re.compile(rf"^({NAME})")
 _ASCII_CAPITAL_OR_DIGIT = re.compile(r"[A-Z0-9]")
+# the same test for a short word as a set operation: no regex state to set up per word
+_ASCII_CAPITALS_AND_DIGITS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # "The", "This", "New": a word no name starts with; where no name can end just before it (a
 # line break, or a space after anything but a letter or digit), a name before a cue word
 # could only be that word, which ``pick_name`` refuses.
@@ -209,7 +211,7 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
     """
     actors: list[Candidate] = []
     software: list[Candidate] = []
-    name_at_end, capital_in = _NAME_AT_END.search, _ASCII_CAPITAL_OR_DIGIT.search
+    name_at_end, no_capital = _NAME_AT_END.search, _ASCII_CAPITALS_AND_DIGITS.isdisjoint
     suffix_at, cue_at = _ACTOR_SUFFIX.match, _CUE_AFTER_NAME.match
     ascii_text = text.isascii()
     for at in sorted({cue - 1 for cue in cues if cue > 0}):
@@ -224,7 +226,7 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
             word = word.rpartition("\n")[2]
         elif not space:
             word = text[:at]
-        if capital_in(word) is None and (ascii_text or not _has_capital_or_digit(word)):
+        if no_capital(word) and (ascii_text or not _has_capital_or_digit(word)):
             continue
         start = at - len(word)
         if word in _CAPITALISED_GENERIC and (
