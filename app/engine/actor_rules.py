@@ -428,7 +428,7 @@ def distinctive(name: str, gaz: Gazetteer) -> bool:
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 3) : pos].rstrip(_OPENERS)
+    before = text[pos - 3 if pos > 3 else 0 : pos].rstrip(_OPENERS)
     return not before or before[-1] in _SENTENCE_ENDS
 
 

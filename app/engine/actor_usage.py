@@ -59,7 +59,7 @@ def usage_votes(text: str, spans: list[Span]) -> tuple[int, int]:
     for start, end in spans[:MAX_VOTES]:
         after = text[end : end + 60]
         if _SOFTWARE_AFTER.match(after) or _SOFTWARE_BEFORE.search(
-            text[max(0, start - 30) : start]
+            text[start - 30 if start > 30 else 0 : start]
         ):
             software += 1
         elif _GROUP_AFTER.match(after):
@@ -119,7 +119,7 @@ def only_patcher(text: str, spans: list[Span]) -> bool:
         return False
     for start, end in spans:
         if _RESEARCH_AFTER.match(text[end : end + 40]) or _RESEARCH_BEFORE.search(
-            text[max(0, start - 30) : start]
+            text[start - 30 if start > 30 else 0 : start]
         ):
             return False
     return True

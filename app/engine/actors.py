@@ -416,7 +416,7 @@ def _evidence(
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
-    lo = max(0, start - MAX_QUOTE // 2)
+    lo = start - MAX_QUOTE // 2 if start > MAX_QUOTE // 2 else 0
     hi = min(len(text), end + MAX_QUOTE // 2)
     lo = text.find(" ", lo, start) + 1 if lo > 0 and text.find(" ", lo, start) >= 0 else lo
     cut = text.rfind(" ", end, hi)

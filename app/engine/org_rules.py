@@ -113,14 +113,14 @@ def is_acting(text: str, start: int, end: int) -> bool:
     """True where an organisation mention acts or is attacked, not merely names a product."""
     if _ACTS_AFTER.match(text[end : end + 40]):
         return True
-    if _ISSUER_BEFORE.search(text[max(0, start - 40) : start]):
+    if _ISSUER_BEFORE.search(text[start - 40 if start > 40 else 0 : start]):
         return True
     return is_victim(text, start, end)
 
 
 def is_victim(text: str, start: int, end: int) -> bool:
     """True where the words before a mention make it the target of an attack."""
-    window = text[max(0, start - 80) : start]
+    window = text[start - 80 if start > 80 else 0 : start]
     if not _has_victim_word(window):
         return False  # a cheap pre-check: every pattern below needs one of these words
     if _VICTIM_BEFORE.search(window) or _VICTIM_LIST_BEFORE.search(window):
@@ -252,7 +252,7 @@ def _apposed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Ite
 
 def _isacs(text: str, gaz: Gazetteer, starts: list[int]) -> Iterator[Candidate]:
     for start in starts:
-        match = _ISAC.search(text, max(0, start - 30), start + 4)
+        match = _ISAC.search(text, start - 30 if start > 30 else 0, start + 4)
         if match is not None and _new_name(match.group(), gaz, "organization"):
             yield (match.start(), match.end(), match.group(), "organization")
 
@@ -284,7 +284,7 @@ def _agencies(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
         name = text[start : match.end()]
         paren = _ACRONYM.match(text, match.end())
         acronym = paren.group(1) if paren else None
-        owned = _POSSESSIVE.search(text, max(0, start - 30), start) is not None
+        owned = _POSSESSIVE.search(text, start - 30 if start > 30 else 0, start) is not None
         national = words[0] in _DEMONYMS  # "the Polish Military Counterintelligence Service"
         if not (owned or national or (acronym and _initials_fit(words, acronym))):
             continue

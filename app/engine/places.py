@@ -143,10 +143,10 @@ def _attribution(doc: _Doc, hit: RawHit) -> bool:
             return match is not None
         # an agency is the sponsor only as the patron of someone ("working for the Russian
         # Foreign Intelligence Service"), not in a list of authoring agencies
-        return _PATRON_BEFORE.search(text, max(0, start - 40), start) is not None
+        return _PATRON_BEFORE.search(text, start - 40 if start > 40 else 0, start) is not None
     if _AFTER_NAME_STRONG.match(after) or _AFTER_NAME_WEAK.match(after):
         return True
-    before = text[max(0, start - 80) : start]
+    before = text[start - 80 if start > 80 else 0 : start]
     low = lowered(before)
     if low is not None and _BEFORE_ENDINGS.isdisjoint(low.rsplit(None, 4)[-4:]):
         return False  # the phrase ends in "to", "by", "of", ... at most three words back
@@ -171,5 +171,5 @@ def _is_targeted_sector(doc: _Doc, hit: RawHit, country_ends: set[int]) -> bool:
         return False
     if start in country_ends or start - 1 in country_ends:
         return False  # "Chinese government" is an actor's patron, not a sector
-    window = text[max(0, start - 40) : end + 30]
+    window = text[start - 40 if start > 40 else 0 : end + 30]
     return _SECTOR_CONTEXT.search(window, lowered(window)) is not None
