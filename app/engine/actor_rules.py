@@ -76,15 +76,17 @@ _FAMILY_EXCLUDED = frozenset(
         "golden",
     ]
 )
-_ACTOR_SUFFIX = re.compile(
-    r"[ ](?:APT|APT group|threat actor|threat group|group|Group|gang|Gang|actors?|cluster"
+_ACTOR_SUFFIX = (
+    r"(?:APT|APT group|threat actor|threat group|group|Group|gang|Gang|actors?|cluster"
     r"|hackers|operators|crew|Crew|Team)\b(?!-)"
 )
 _MALWARE_CUES = (
     "backdoor|malware|implant|loader|RAT|ransomware|stealer|infostealer|dropper|trojan|Trojan"
     "|wiper|downloader|rootkit|botnet|keylogger|spyware|webshell|web shell|worm|bootkit"
 )
-_CUE_AFTER_NAME = re.compile(rf"[ ](?:{_MALWARE_CUES}|tool)\b(?!-)")
+# An actor suffix (group 1 matched) or else a software cue word after a name, in one match
+# rather than one per kind: the first alternative is tried first, as two patterns would be.
+_CUE_AFTER_NAME = re.compile(rf"[ ](?:({_ACTOR_SUFFIX})|(?:{_MALWARE_CUES}|tool)\b(?!-))")
 _NAMING = r"(?:called|named|dubbed|known as|tracked as|codenamed|designated)"
 _CUE_BEFORE_NAME = re.compile(
     rf"\b(?:{_MALWARE_CUES}|tool|utility|tunneler|tunneller|threat actor|threat group"
@@ -212,7 +214,7 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
     actors: list[Candidate] = []
     software: list[Candidate] = []
     name_at_end, no_capital = _NAME_AT_END.search, _ASCII_CAPITALS_AND_DIGITS.isdisjoint
-    suffix_at, cue_at = _ACTOR_SUFFIX.match, _CUE_AFTER_NAME.match
+    cue_at = _CUE_AFTER_NAME.match
     ascii_text = text.isascii()
     for at in sorted({cue - 1 for cue in cues if cue > 0}):
         if text[at] != " ":
@@ -233,13 +235,14 @@ def _names_before_cues(text: str, gaz: Gazetteer, cues: list[int]) -> Iterator[C
             start < 2 or text[start - 1] == "\n" or text[start - 2] not in _ASCII_ALNUM
         ):
             continue  # "The backdoor", "This group": the name could only be that one word
-        match = suffix_at(text, at)
-        if match is not None:
-            found, kind = actors, "threat_actor"
-        elif cue_at(text, at) is not None:
-            found, kind = software, "tool" if text.startswith("tool", at + 1) else "malware"
-        else:
+        match = cue_at(text, at)
+        if match is None:
             continue
+        if match.lastindex:
+            found, kind = actors, "threat_actor"
+        else:
+            # a slice and ``==``: a ranged ``startswith`` parses its arguments on every call
+            found, kind = software, "tool" if text[at + 1 : at + 5] == "tool" else "malware"
         lo = at - 60 if at > 60 else 0
         parts = text[lo:at].rsplit(None, 3)  # ``_tail_start``, inlined: the last three words
         head = name_at_end(text, lo + len(parts[0]) if len(parts) > 3 else lo, at)
