@@ -192,15 +192,16 @@ def _scheme_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate
 
 def _family_names(text: str, matches: list[re.Match[str]]) -> Iterator[Candidate]:
     for match in matches:
-        head = _name_at_end(text, max(0, match.start() - 40), match.start())
-        if head is None or head.end(1) + 1 != match.start():
+        at = match.start()
+        head = _name_at_end(text, at - 40 if at > 40 else 0, at)
+        if head is None or head.end(1) + 1 != at:
             continue
         word = head.group(1).split()[-1]
         if word.lower() in _FAMILY_EXCLUDED or word.lower() in _NATIONALITIES:
             continue
         if word.isupper() != match.group().isupper():
             continue  # "FANCY BEAR" and "Fancy Bear", never "FANCY Bear"
-        start = match.start() - len(word) - 1
+        start = at - len(word) - 1
         end = match.end()
         yield (start, end, text[start:end], "threat_actor")
 
@@ -310,7 +311,8 @@ def _introduced_names(
     text: str, gaz: Gazetteer, matches: list[re.Match[str]]
 ) -> Iterator[Candidate]:
     for match in matches:
-        head = _intro_head(text, max(0, match.start() - 100), match.start())
+        at = match.start()
+        head = _intro_head(text, at - 100 if at > 100 else 0, at)
         if head is None:
             continue
         picked = pick_name(text, head.start(1), head.end(1), "threat_actor", gaz)

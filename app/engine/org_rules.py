@@ -203,7 +203,8 @@ def _at(
 
 def _suffixed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
     for match in matches:
-        head = _HEAD.search(text, max(0, match.start() - 50), match.start())
+        at = match.start()
+        head = _HEAD.search(text, at - 50 if at > 50 else 0, at)
         if head is None:
             continue
         words = _after_sentence_end(head.group(1).split())
@@ -213,7 +214,7 @@ def _suffixed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> It
             continue  # "Check Point Software Technologies": the gazetteer has the company
         while len(words) > 1 and words[0].istitle() and gaz.is_common(words[0]):
             words = words[1:]  # "The Acme Networks" -> "Acme Networks"
-        start = match.start() - len(" ".join(words)) - 1
+        start = at - len(" ".join(words)) - 1
         name = text[start : match.end()]
         if not name.endswith("Inc."):
             name = name.rstrip(".")
@@ -240,8 +241,9 @@ def _opens_known_name(words: list[str], gaz: Gazetteer) -> bool:
 
 def _apposed(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
     for match in matches:
-        after = _APPOSITION_AFTER.match(text, match.start())
-        before = _APPOSITION_BEFORE.search(text, max(0, match.start() - 80), match.start())
+        at = match.start()
+        after = _APPOSITION_AFTER.match(text, at)
+        before = _APPOSITION_BEFORE.search(text, at - 80 if at > 80 else 0, at)
         for found in (after, before):
             if found is None:
                 continue
@@ -259,7 +261,8 @@ def _isacs(text: str, gaz: Gazetteer, starts: list[int]) -> Iterator[Candidate]:
 
 def _firms(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
     for match in matches:
-        head = _FIRM_HEAD.search(text, max(0, match.start() - 40), match.start())
+        at = match.start()
+        head = _FIRM_HEAD.search(text, at - 40 if at > 40 else 0, at)
         if head is None or gaz.is_common(head.group(1).split()[0]):
             continue
         name = text[head.start(1) : match.end()]
@@ -269,9 +272,10 @@ def _firms(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Itera
 
 def _agencies(text: str, gaz: Gazetteer, matches: Iterator[re.Match[str]]) -> Iterator[Candidate]:
     for match in matches:
-        if text[match.start() - 1 : match.start()] != " ":
+        at = match.start()
+        if text[at - 1 : at] != " ":
             continue
-        chain = _AGENCY_CHAIN.search(text, max(0, match.start() - 70), match.start())
+        chain = _AGENCY_CHAIN.search(text, at - 70 if at > 70 else 0, at)
         if chain is None:
             continue
         start = chain.start(1)
