@@ -202,7 +202,8 @@ def _paragraphs_of_lines(text: str, lines: list[Span]) -> list[Span]:
         return spans
     first = last = lines[0]
     for line in lines[1:]:
-        if text.count("\n", last.end, line.start) > 1:  # a blank line between them
+        # a blank line between them (a gap of one character is a line break alone: no count)
+        if line.start - last.end > 1 and text.count("\n", last.end, line.start) > 1:
             spans.append(_join_lines(text, first, last))
             first = line
         last = line
@@ -289,9 +290,10 @@ def _ends_with_abbreviation(text: str, start: int, cut: int) -> bool:
     abbreviation, an initial or, as its only word, a list marker: no sentence end then."""
     if cut - start > _LONG_WORD and text[cut - _LONG_WORD : cut - 1].isalpha():
         return False  # the stop ends a word longer than any abbreviation or marker
-    head = text[start:cut].rstrip("\"'”’)]")
-    words = head.rsplit(None, 1)  # the last word, and whether there is more than one
-    word = words[-1] if words else ""
+    # the last word, and whether there is more than one (the sentence ends at its stop, not
+    # at quotes or brackets after it, and opens with no white space: it has a word)
+    words = text[start:cut].rsplit(None, 1)
+    word = words[-1]
     if len(words) == 1 and _LIST_MARKER.fullmatch(word):  # "1. Item", "a. Item"
         return True
     return word.rstrip(".").lower() in _ABBREVIATIONS or (len(word) == 2 and word[0].isupper())
