@@ -106,6 +106,11 @@ class Span:
     text: str
 
 
+# Makes an empty Span, for the loops that make one per line or sentence to fill in its three
+# fields: Span(...) runs the dataclass's Python-level __init__, a third of a Span's cost.
+_new_span = object.__new__
+
+
 @dataclass
 class Document:
     """Normalised text plus what the caller told us about it."""
@@ -197,7 +202,8 @@ def _paragraphs_of_lines(text: str, lines: list[Span]) -> list[Span]:
         return spans
     first = last = lines[0]
     for line in lines[1:]:
-        if text.count("\n", last.end, line.start) > 1:  # a blank line between them
+        # a blank line between them (a gap of one character is a line break alone: no count)
+        if line.start - last.end > 1 and text.count("\n", last.end, line.start) > 1:
             spans.append(_join_lines(text, first, last))
             first = line
         last = line
@@ -231,9 +237,13 @@ def _sentences_of_lines(text: str, lines: list[Span]) -> list[Span]:
             cut, after = cuts[i]
             i += 1
             if not _ends_with_abbreviation(text, start, cut):
-                spans.append(Span(start, cut, text[start:cut]))
+                span = _new_span(Span)
+                span.start, span.end, span.text = start, cut, text[start:cut]
+                spans.append(span)
                 start = after
-        spans.append(Span(start, line.end, text[start : line.end]))
+        span = _new_span(Span)
+        span.start, span.end, span.text = start, line.end, text[start : line.end]
+        spans.append(span)
     return spans
 
 
@@ -258,7 +268,9 @@ def _split_lines(text: str) -> list[Span]:
         line = raw.strip()
         if line:
             start = pos if len(line) == size else pos + size - len(raw.lstrip())
-            spans.append(Span(start, start + len(line), line))
+            span = _new_span(Span)
+            span.start, span.end, span.text = start, start + len(line), line
+            spans.append(span)
         pos += size + 1
     return spans
 
@@ -278,9 +290,10 @@ def _ends_with_abbreviation(text: str, start: int, cut: int) -> bool:
     abbreviation, an initial or, as its only word, a list marker: no sentence end then."""
     if cut - start > _LONG_WORD and text[cut - _LONG_WORD : cut - 1].isalpha():
         return False  # the stop ends a word longer than any abbreviation or marker
-    head = text[start:cut].rstrip("\"'”’)]")
-    words = head.rsplit(None, 1)  # the last word, and whether there is more than one
-    word = words[-1] if words else ""
+    # the last word, and whether there is more than one (the sentence ends at its stop, not
+    # at quotes or brackets after it, and opens with no white space: it has a word)
+    words = text[start:cut].rsplit(None, 1)
+    word = words[-1]
     if len(words) == 1 and _LIST_MARKER.fullmatch(word):  # "1. Item", "a. Item"
         return True
     return word.rstrip(".").lower() in _ABBREVIATIONS or (len(word) == 2 and word[0].isupper())

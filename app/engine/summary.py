@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
-from typing import NamedTuple, TypeAlias
+from typing import Final, TypeAlias
 
 from app.engine.action_rules import is_chatty, is_imperative, may_be_chatty
 from app.engine.document import Document, Span, split_sentences
@@ -101,19 +101,16 @@ _Term: TypeAlias = str | bytes
 _Seen: TypeAlias = dict[frozenset[_Term], list[str]]
 
 
-class _Candidate(NamedTuple):  # a tuple: cheaper to make than a frozen dataclass
-    order: int  # the position among the candidates (document order)
-    text: str
-    terms: frozenset[_Term]
-    size: int  # len(terms), kept for the Jaccard overlap
-    words: int
-    lead: bool
-    paragraph: int
-
-
-# Makes a _Candidate from a tuple of its fields, without the Python-level __new__ of a
-# NamedTuple (a candidate is made for nearly every sentence of a document)
-_new_candidate = tuple.__new__
+# A candidate sentence: a plain tuple read by the index constants below (one is made for nearly
+# every sentence of a document, and a NamedTuple costs more to make and to read)
+_Candidate: TypeAlias = tuple[int, str, frozenset[_Term], int, int, bool, int]
+_ORDER: Final = 0  # the position among the candidates (document order)
+_TEXT: Final = 1
+_TERMS: Final = 2
+_SIZE: Final = 3  # len(terms), kept for the Jaccard overlap
+_WORDS: Final = 4
+_LEAD: Final = 5
+_PARAGRAPH: Final = 6
 
 
 def summarise(doc: Document, *, max_words: int = 120) -> Summary:
@@ -123,9 +120,9 @@ def summarise(doc: Document, *, max_words: int = 120) -> Summary:
         return Summary(summary="", key_points=[])
     ranked = _rank(candidates)
     chosen = _select(ranked, max_words)
-    text = " ".join(_as_sentence(c.text) for c in sorted(chosen, key=lambda c: c.order))
+    text = " ".join(_as_sentence(c[_TEXT]) for c in sorted(chosen, key=lambda c: c[_ORDER]))
     if not chosen:
-        text = _truncate(ranked[0].text, max_words)
+        text = _truncate(ranked[0][_TEXT], max_words)
     return Summary(summary=text, key_points=_key_points(ranked, chosen))
 
 
@@ -221,12 +218,7 @@ def _add_sentences(
                 len(text) > DATELINE_CHARS or not is_dateline(text)
             ):
                 seen.setdefault(terms, []).append(lowered)
-                found.append(
-                    _new_candidate(
-                        _Candidate,
-                        (len(found), text, terms, len(terms), words, lead_here, paragraph),
-                    )
-                )
+                found.append((len(found), text, terms, len(terms), words, lead_here, paragraph))
         lead_here = False
 
 
@@ -438,7 +430,7 @@ def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     budget = max_words
     for candidate in ranked:
-        words = candidate.words
+        words = candidate[_WORDS]
         if words <= budget and not _redundant(candidate, chosen):
             chosen.append(candidate)
             budget -= words
@@ -448,9 +440,9 @@ def _select(ranked: list[_Candidate], max_words: int) -> list[_Candidate]:
 
 
 def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]:
-    used = {c.order for c in chosen}
+    used = {c[_ORDER] for c in chosen}
     picked: list[_Candidate] = []
-    unused = (c for c in ranked if c.order not in used)  # lazy: a few are read, not all
+    unused = (c for c in ranked if c[_ORDER] not in used)  # lazy: a few are read, not all
     pools: tuple[Iterable[_Candidate], ...] = (unused, chosen)
     for pool in pools:
         for candidate in pool:
@@ -458,15 +450,15 @@ def _key_points(ranked: list[_Candidate], chosen: list[_Candidate]) -> list[str]
                 break
             if candidate not in picked and not _redundant(candidate, picked):
                 picked.append(candidate)
-    return [_trim(c.text) for c in sorted(picked, key=lambda c: c.order)]
+    return [_trim(c[_TEXT]) for c in sorted(picked, key=lambda c: c[_ORDER])]
 
 
 def _redundant(candidate: _Candidate, others: list[_Candidate]) -> bool:
     """True when the candidate overlaps any of the others by more than REDUNDANCY."""
-    terms, size = candidate.terms, candidate.size
+    terms, size = candidate[_TERMS], candidate[_SIZE]
     for other in others:  # Jaccard overlap; the union's size follows from the sizes
-        shared = len(terms & other.terms)
-        union = size + other.size - shared
+        shared = len(terms & other[_TERMS])
+        union = size + other[_SIZE] - shared
         if union and shared / union > REDUNDANCY:
             return True
     return False
