@@ -106,11 +106,6 @@ class Span:
     text: str
 
 
-# Makes an empty Span, for the loops that make one per line or sentence to fill in its three
-# fields: Span(...) runs the dataclass's Python-level __init__, a third of a Span's cost.
-_new_span = object.__new__
-
-
 @dataclass
 class Document:
     """Normalised text plus what the caller told us about it."""
@@ -237,13 +232,9 @@ def _sentences_of_lines(text: str, lines: list[Span]) -> list[Span]:
             cut, after = cuts[i]
             i += 1
             if not _ends_with_abbreviation(text, start, cut):
-                span = _new_span(Span)
-                span.start, span.end, span.text = start, cut, text[start:cut]
-                spans.append(span)
+                spans.append(Span(start, cut, text[start:cut]))
                 start = after
-        span = _new_span(Span)
-        span.start, span.end, span.text = start, line.end, text[start : line.end]
-        spans.append(span)
+        spans.append(Span(start, line.end, text[start : line.end]))
     return spans
 
 
@@ -268,9 +259,7 @@ def _split_lines(text: str) -> list[Span]:
         line = raw.strip()
         if line:
             start = pos if len(line) == size else pos + size - len(raw.lstrip())
-            span = _new_span(Span)
-            span.start, span.end, span.text = start, start + len(line), line
-            spans.append(span)
+            spans.append(Span(start, start + len(line), line))
         pos += size + 1
     return spans
 
