@@ -228,33 +228,15 @@ class Locator:
         return self._expand(self._fanged.raw_spans(spans))
 
     def to_raw_each(self, groups: list[list[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
-        """``to_raw_all`` of each group of spans (as lists), each mapped in one loop."""
-        # RefangedText.raw_spans inlined: no flattened or intermediate lists of spans.
-        fanged = self._fanged
-        fanged_starts = fanged._fanged_starts
-        raw_starts = fanged._raw_starts
-        raw_ends = fanged._raw_ends
-        identity = fanged._identity
-        count = len(fanged_starts)
+        """``to_raw_all`` of each group of spans (as lists)."""
+        raw_spans = self._fanged.raw_spans
         offsets = self._offsets
         places = self._windows.starts
         bisect_right = bisect.bisect_right
         each: list[list[tuple[int, int]]] = []
         for group in groups:
             spans: list[tuple[int, int]] = []
-            for start, end in group:
-                first = bisect_right(fanged_starts, start) - 1
-                if first + 1 < count and fanged_starts[first + 1] < end:
-                    last = bisect_right(fanged_starts, end - 1) - 1
-                else:  # the common case: the span lies within one segment
-                    last = first
-                raw_start = raw_starts[first]
-                if identity[first]:
-                    raw_start += start - fanged_starts[first]
-                if identity[last]:
-                    raw_end = raw_starts[last] + end - fanged_starts[last]
-                else:
-                    raw_end = raw_ends[last]
+            for raw_start, raw_end in raw_spans(group):
                 slot = bisect_right(offsets, raw_start) - 1
                 shift = raw_start - offsets[slot]
                 size = raw_end - raw_start

@@ -94,13 +94,8 @@ def find_windows(text: str, lowered: str | None = None) -> Windows:
             if right > cur_end:
                 cur_end = right
             continue
-        if cur_end >= 0:  # _add_place, inlined: it runs once a window
-            chunk = text[cur_start:cur_end]
-            found = places.get(chunk)
-            if found is None:
-                places[chunk] = [cur_start]
-            else:
-                found.append(cur_start)
+        if cur_end >= 0:
+            _add_place(places, text, cur_start, cur_end)
         cur_start, cur_end = win_start, right
     if cur_end >= 0:
         _add_place(places, text, cur_start, cur_end)
